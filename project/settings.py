@@ -96,6 +96,8 @@ else:
             # SQLite serialises writers; a generous timeout avoids "database is locked"
             # when the realtime consumer and a page write at once.
             "OPTIONS": {"timeout": 20},
+            # A file, not memory, so a live Daphne process in the tests sees the test data.
+            "TEST": {"NAME": str(VAR_DIR / "test-db.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -213,3 +215,26 @@ LOGGING = {
 
 # Where the GPT-SoVITS container sees MEDIA_ROOT (a shared volume in docker/compose.yaml).
 GPT_SOVITS_MEDIA_ROOT = env_str("GPT_SOVITS_MEDIA_ROOT", "/media")
+
+# --- Feedback / retraining ---------------------------------------------------------
+# Examples over this estimated token count are dropped from fine-tuning exports.
+FEEDBACK_EXPORT_MAX_TOKENS = env_int("FEEDBACK_EXPORT_MAX_TOKENS", 4000, minimum=100)
+# OpenAI refuses fine-tuning files with fewer than 10 examples.
+FEEDBACK_EXPORT_MIN_EXAMPLES = env_int("FEEDBACK_EXPORT_MIN_EXAMPLES", 10, minimum=1)
+# Periodic export on Celery beat; 0 hours (the default) turns it off.
+FEEDBACK_EXPORT_EVERY_HOURS = env_int("FEEDBACK_EXPORT_EVERY_HOURS", 0, minimum=0)
+FEEDBACK_EXPORT_PERIOD_DAYS = env_int("FEEDBACK_EXPORT_PERIOD_DAYS", 30, minimum=1)
+FEEDBACK_EXPORT_MIN_RATING = env_int("FEEDBACK_EXPORT_MIN_RATING", 4, minimum=1, maximum=5)
+FEEDBACK_FINETUNE_BASE_MODEL = env_str("FEEDBACK_FINETUNE_BASE_MODEL", "gpt-4o-mini-2024-07-18")
+FEEDBACK_FINETUNE_POLL_SECONDS = env_int("FEEDBACK_FINETUNE_POLL_SECONDS", 120, minimum=10)
+FEEDBACK_OPENAI_TIMEOUT_S = env_float("FEEDBACK_OPENAI_TIMEOUT_S", 120.0, minimum=1.0)
+FEEDBACK_OPENAI_MAX_RETRIES = env_int("FEEDBACK_OPENAI_MAX_RETRIES", 2, minimum=0, maximum=10)
+CELERY_BEAT_SCHEDULE["feedback-poll-finetune-jobs"] = {
+    "task": "feedback.tasks.poll_finetune_jobs",
+    "schedule": float(FEEDBACK_FINETUNE_POLL_SECONDS),
+}
+if FEEDBACK_EXPORT_EVERY_HOURS:
+    CELERY_BEAT_SCHEDULE["feedback-periodic-export"] = {
+        "task": "feedback.tasks.periodic_export",
+        "schedule": FEEDBACK_EXPORT_EVERY_HOURS * 3600.0,
+    }
