@@ -33,7 +33,7 @@ def presented_token(scope: dict) -> str | None:
         return authorization[7:].strip()
     for subprotocol in scope.get("subprotocols", []):
         if subprotocol.startswith(TOKEN_SUBPROTOCOL_PREFIX):
-            return subprotocol[len(TOKEN_SUBPROTOCOL_PREFIX):]
+            return subprotocol[len(TOKEN_SUBPROTOCOL_PREFIX) :]
     return None
 
 
@@ -45,8 +45,10 @@ def origin_allowed(origin: str | None) -> bool:
     if settings.WS_ALLOWED_ORIGINS:
         return origin in settings.WS_ALLOWED_ORIGINS or "*" in settings.WS_ALLOWED_ORIGINS
     allowed = {entry.strip("[]") for entry in settings.ALLOWED_HOSTS}
-    return "*" in allowed or host in allowed or any(
-        entry.startswith(".") and (host == entry[1:] or host.endswith(entry)) for entry in allowed
+    return (
+        "*" in allowed
+        or host in allowed
+        or any(entry.startswith(".") and (host == entry[1:] or host.endswith(entry)) for entry in allowed)
     )
 
 

@@ -25,9 +25,23 @@ class TurnSerializer(serializers.ModelSerializer):
     class Meta:
         model = Turn
         fields = [
-            "id", "index", "role", "source", "text", "spoken_text", "emotion", "interrupted",
-            "interrupted_by", "started_at", "ended_at", "stt_ms", "llm_first_token_ms",
-            "tts_first_audio_ms", "voice_to_voice_ms", "total_ms", "rating",
+            "id",
+            "index",
+            "role",
+            "source",
+            "text",
+            "spoken_text",
+            "emotion",
+            "interrupted",
+            "interrupted_by",
+            "started_at",
+            "ended_at",
+            "stt_ms",
+            "llm_first_token_ms",
+            "tts_first_audio_ms",
+            "voice_to_voice_ms",
+            "total_ms",
+            "rating",
         ]
 
     def get_rating(self, turn: Turn) -> dict | None:

@@ -38,8 +38,8 @@ from conversations.protocol import (
     ProtocolError,
     ReadyEvent,
     ServerEvent,
-    SttInfo,
     StartMessage,
+    SttInfo,
     TextMessage,
     TtsInfo,
     decode_client_message,
@@ -111,7 +111,9 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         if self.scope.get("auth_failure") or user is None or not user.is_authenticated:
             reason = self.scope.get("auth_failure") or "no_session"
-            return await self._refuse(CloseCode.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED, f"Not authenticated ({reason}).")
+            return await self._refuse(
+                CloseCode.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED, f"Not authenticated ({reason})."
+            )
         if self.scope.get("auth_method") == "session" and not self.scope.get("origin_ok", False):
             return await self._refuse(CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "This origin may not open the socket.")
         conversation = await _load_conversation(self.scope["url_route"]["kwargs"]["conversation_id"])
@@ -120,7 +122,9 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         if conversation.owner_id != user.pk:
             return await self._refuse(CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "This is not your conversation.")
         if conversation.is_ended:
-            return await self._refuse(CloseCode.CONVERSATION_ENDED, ErrorCode.CONVERSATION_ENDED, "This conversation has ended.")
+            return await self._refuse(
+                CloseCode.CONVERSATION_ENDED, ErrorCode.CONVERSATION_ENDED, "This conversation has ended."
+            )
         await self._open_session(conversation)
 
     async def _open_session(self, conversation: Conversation) -> None:
@@ -130,15 +134,21 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         next_turn = await database_sync_to_async(next_turn_index)(conversation.pk)
         self.resumed = next_turn > 0
         self.session = VoiceSession(
-            persona=persona, providers=providers, sink=self, store=DjangoTurnStore(conversation.pk),
-            next_turn=next_turn, config=session_config(persona),
+            persona=persona,
+            providers=providers,
+            sink=self,
+            store=DjangoTurnStore(conversation.pk),
+            next_turn=next_turn,
+            config=session_config(persona),
         )
         await self.send_event(
             ReadyEvent(
                 conversation=conversation.pk,
                 session=self.session_id,
                 persona=PersonaInfo(
-                    slug=persona.slug, name=persona.name, language=persona.language,
+                    slug=persona.slug,
+                    name=persona.name,
+                    language=persona.language,
                     emotions=list(persona.emotions),
                     avatar=AvatarInfo(style=persona.avatar_style, vrm_url=persona.vrm_url),
                 ),

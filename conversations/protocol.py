@@ -76,6 +76,11 @@ class ErrorCode(StrEnum):
     TTS_ERROR = "tts_error"
     TTS_UNAVAILABLE = "tts_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # Fatal: sent just before the matching 44xx close.
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONVERSATION_ENDED = "conversation_ended"
 
 
 class ProtocolError(Exception):

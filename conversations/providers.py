@@ -110,6 +110,11 @@ def providers_for(tts_backend: str) -> Providers:
     stt, stt_available, stt_message = build_stt()
     tts = None if backend == "none" else build_tts(backend)
     return Providers(
-        llm=build_llm(), stt=stt, tts=tts, stt_available=stt_available, stt_message=stt_message,
-        tts_backend=backend, tts_sample_rate=None,
+        llm=build_llm(),
+        stt=stt,
+        tts=tts,
+        stt_available=stt_available,
+        stt_message=stt_message,
+        tts_backend=backend,
+        tts_sample_rate=None,
     )

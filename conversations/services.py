@@ -41,8 +41,13 @@ def save_turn(
         try:
             with transaction.atomic():
                 turn = Turn.objects.create(
-                    conversation_id=conversation_id, index=candidate, role=role, text=text,
-                    started_at=started_at, ended_at=ended_at, **fields,
+                    conversation_id=conversation_id,
+                    index=candidate,
+                    role=role,
+                    text=text,
+                    started_at=started_at,
+                    ended_at=ended_at,
+                    **fields,
                 )
         except IntegrityError:
             # Another writer took this index (e.g. two sockets on one conversation).

@@ -17,9 +17,7 @@ from personas.models import Persona
 
 def _own_conversation(request: HttpRequest, conversation_id: int) -> Conversation:
     # Someone else's conversation is "not found", never "forbidden": ids stay private.
-    return get_object_or_404(
-        Conversation.objects.select_related("persona"), pk=conversation_id, owner=request.user
-    )
+    return get_object_or_404(Conversation.objects.select_related("persona"), pk=conversation_id, owner=request.user)
 
 
 @login_required

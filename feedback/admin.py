@@ -30,9 +30,7 @@ class TurnRatingAdmin(admin.ModelAdmin):
         return str(rating.turn.conversation.persona)
 
     def get_urls(self):
-        view = self.admin_site.admin_view(
-            lambda request: admin_views.rating_analytics(self, request)
-        )
+        view = self.admin_site.admin_view(lambda request: admin_views.rating_analytics(self, request))
         return [path("analytics/", view, name="feedback_rating_analytics"), *super().get_urls()]
 
 
@@ -55,9 +53,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 def _progress_bar(export: FineTuneExport) -> str:
-    return format_html(
-        '<progress max="100" value="{}"></progress> {}%', export.progress, export.progress
-    )
+    return format_html('<progress max="100" value="{}"></progress> {}%', export.progress, export.progress)
 
 
 @admin.register(FineTuneExport)
@@ -130,9 +126,7 @@ class FineTuneExportAdmin(ReadOnlyAdmin):
             return "—"
         rows = [(key, value) for key, value in report.items() if not isinstance(value, dict)]
         rows += [
-            (key, _table(value.items()) if value else "—")
-            for key, value in report.items()
-            if isinstance(value, dict)
+            (key, _table(value.items()) if value else "—") for key, value in report.items() if isinstance(value, dict)
         ]
         return _table(rows)
 

@@ -162,24 +162,18 @@ _TURN_FIELDS = (
 )
 
 
-def iter_candidates(
-    options: ExportOptions, progress: ProgressCallback | None = None
-) -> Iterator[Candidate]:
+def iter_candidates(options: ExportOptions, progress: ProgressCallback | None = None) -> Iterator[Candidate]:
     """Yield one example per selected answer, with its persona's prompt of that moment."""
     answer_ids = set(answer_queryset(options).values_list("id", flat=True))
     if not answer_ids:
         return
-    conversation_ids = sorted(
-        set(Turn.objects.filter(id__in=answer_ids).values_list("conversation_id", flat=True))
-    )
+    conversation_ids = sorted(set(Turn.objects.filter(id__in=answer_ids).values_list("conversation_id", flat=True)))
     timelines: dict[int, PromptTimeline] = {}
     done = 0
     for start in range(0, len(conversation_ids), _CONVERSATION_BATCH):
         batch = conversation_ids[start : start + _CONVERSATION_BATCH]
         turns = list(
-            Turn.objects.filter(conversation_id__in=batch)
-            .order_by("conversation_id", "index")
-            .values(*_TURN_FIELDS)
+            Turn.objects.filter(conversation_id__in=batch).order_by("conversation_id", "index").values(*_TURN_FIELDS)
         )
         by_conversation: dict[int, list[dict[str, Any]]] = {}
         for turn in turns:
@@ -207,26 +201,24 @@ def _store(export: FineTuneExport, name: str, data: bytes) -> str:
     return default_storage.save(path, ContentFile(data))
 
 
-def build_export(
-    export: FineTuneExport, progress: ProgressCallback | None = None
-) -> dict[str, Any]:
+def build_export(export: FineTuneExport, progress: ProgressCallback | None = None) -> dict[str, Any]:
     """Build, validate, split and store an export's files; return its report."""
     began = time.monotonic()
     options = ExportOptions.from_json(export.options)
 
-    # Building examples is most of the work: it reports 0–90 %, validation and writing the rest.
+    # Building examples is most of the work (0–90 %), then validation (90–98 %) and writing.
     def building(percent: int) -> None:
         if progress:
             progress(percent * 9 // 10)
 
     candidates = list(iter_candidates(options, building))
     if not candidates:
-        raise NothingToExport(
-            "Nothing to export: no answers match these options (persona, dates, minimum rating)."
-        )
-    result = validate(candidates, options.max_tokens)
-    if progress:
-        progress(95)
+        raise NothingToExport("Nothing to export: no answers match these options (persona, dates, minimum rating).")
+    result = validate(
+        candidates,
+        options.max_tokens,
+        progress and (lambda done, total: progress(90 + done * 8 // total)),
+    )
     train, validation = split(result.kept, options.validation_fraction, options.seed)
     ratings = Counter(str(c.score) if c.score else "unrated" for c in result.kept)
     report: dict[str, Any] = {
@@ -251,10 +243,10 @@ def build_export(
             f"Only {len(result.kept)} valid examples; at least {options.min_examples} are needed.",
             report,
         )
+    if progress:
+        progress(99)
     export.train_file.name = _store(export, "train.jsonl", to_jsonl(train))
-    export.validation_file.name = (
-        _store(export, "validation.jsonl", to_jsonl(validation)) if validation else ""
-    )
+    export.validation_file.name = _store(export, "validation.jsonl", to_jsonl(validation)) if validation else ""
     report["seconds"] = round(time.monotonic() - began, 3)
     return report
 

@@ -41,9 +41,7 @@ def default_persona(export: FineTuneExport) -> Persona | None:
     return Persona.objects.filter(pk=ids[0]).first() if len(ids) == 1 else None
 
 
-def create_job(
-    export: FineTuneExport, base_model: str = "", user: AbstractBaseUser | None = None
-) -> FineTuneJob:
+def create_job(export: FineTuneExport, base_model: str = "", user: AbstractBaseUser | None = None) -> FineTuneJob:
     """A job row for a succeeded export; `submit_job` sends it to OpenAI."""
     if export.status != FineTuneExport.Status.SUCCEEDED or not export.train_file:
         raise ValueError(f"Export #{export.pk} has no files to train on (status {export.status}).")
@@ -69,9 +67,7 @@ def submit_job(job: FineTuneJob) -> FineTuneJob:
         if job.export.validation_file:
             job.validation_file_id = _upload(api, job.export.validation_file)
         extra = {"validation_file": job.validation_file_id} if job.validation_file_id else {}
-        remote = api.fine_tuning.jobs.create(
-            training_file=job.training_file_id, model=job.base_model, **extra
-        )
+        remote = api.fine_tuning.jobs.create(training_file=job.training_file_id, model=job.base_model, **extra)
     except openai.OpenAIError as error:
         logger.warning("Fine-tuning job %s could not be submitted: %s", job.pk, error)
         job.status = FineTuneJob.Status.FAILED
@@ -121,9 +117,7 @@ def apply_model(job: FineTuneJob, user: AbstractBaseUser | None) -> Persona:
         raise CannotApply(f"{job} has not produced a model.")
     if job.persona is None:
         raise CannotApply(f"{job} has no persona: its export covered several personas.")
-    persona = set_llm_model(
-        job.persona, job.fine_tuned_model, user, note=f"Fine-tuned model from job {job.job_id}"
-    )
+    persona = set_llm_model(job.persona, job.fine_tuned_model, user, note=f"Fine-tuned model from job {job.job_id}")
     job.model_applied_at = timezone.now()
     job.save(update_fields=["model_applied_at", "updated_at"])
     return persona

@@ -13,9 +13,7 @@ score_validators = [MinValueValidator(1), MaxValueValidator(5)]
 
 class TurnRating(models.Model):
     turn = models.OneToOneField(Turn, on_delete=models.CASCADE, related_name="rating")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="turn_ratings"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="turn_ratings")
     score = models.PositiveSmallIntegerField(validators=score_validators)
     comment = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -23,23 +21,15 @@ class TurnRating(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(score__gte=1, score__lte=5), name="turn_score_1_5"
-            )
-        ]
+        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="turn_score_1_5")]
 
     def __str__(self) -> str:
         return f"{self.score}★ on turn {self.turn_id}"
 
 
 class ConversationRating(models.Model):
-    conversation = models.OneToOneField(
-        Conversation, on_delete=models.CASCADE, related_name="rating"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversation_ratings"
-    )
+    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="rating")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversation_ratings")
     score = models.PositiveSmallIntegerField(validators=score_validators)
     comment = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -48,9 +38,7 @@ class ConversationRating(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(score__gte=1, score__lte=5), name="conversation_score_1_5"
-            )
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="conversation_score_1_5")
         ]
 
     def __str__(self) -> str:
@@ -67,18 +55,14 @@ class FineTuneExport(models.Model):
         FAILED = "failed", "Failed"
         EMPTY = "empty", "Nothing to export"
 
-    options = models.JSONField(
-        default=dict, help_text="What to export (see feedback.export.ExportOptions)."
-    )
+    options = models.JSONField(default=dict, help_text="What to export (see feedback.export.ExportOptions).")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
     report = models.JSONField(default=dict, blank=True)
     train_file = models.FileField(max_length=300, blank=True)
     validation_file = models.FileField(max_length=300, blank=True)
     error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -121,14 +105,10 @@ class FineTuneJob(models.Model):
     validation_file_id = models.CharField(max_length=100, blank=True)
     job_id = models.CharField(max_length=100, blank=True, db_index=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTING)
-    events = models.JSONField(
-        default=list, blank=True, help_text="OpenAI job events, oldest first."
-    )
+    events = models.JSONField(default=list, blank=True, help_text="OpenAI job events, oldest first.")
     fine_tuned_model = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     model_applied_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -59,9 +59,7 @@ def start_export(
 def execute_export(export_id: int) -> FineTuneExport:
     """Run an export to the end, keeping status, progress and report on its row."""
     rows = FineTuneExport.objects.filter(pk=export_id)
-    rows.update(
-        status=FineTuneExport.Status.RUNNING, progress=0, error="", started_at=timezone.now()
-    )
+    rows.update(status=FineTuneExport.Status.RUNNING, progress=0, error="", started_at=timezone.now())
     export = rows.get()
     last = [0]
 

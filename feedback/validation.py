@@ -6,7 +6,7 @@ import json
 import random
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,14 +91,19 @@ class ValidationResult:
     tokens: list[int] = field(default_factory=list)
 
 
-def validate(candidates: Sequence[Candidate], max_tokens: int) -> ValidationResult:
+def validate(
+    candidates: Sequence[Candidate],
+    max_tokens: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> ValidationResult:
     """Scrub PII, drop malformed, oversized and duplicate examples, keep the rest in order."""
     result = ValidationResult()
     seen: set[str] = set()
-    for candidate in candidates:
+    for done, candidate in enumerate(candidates, 1):
+        if progress:
+            progress(done, len(candidates))
         messages = [
-            {"role": m["role"], "content": scrub_pii(m["content"], result.pii).strip()}
-            for m in candidate.messages
+            {"role": m["role"], "content": scrub_pii(m["content"], result.pii).strip()} for m in candidate.messages
         ]
         reason = check_example(messages, max_tokens)
         key = json.dumps(messages, ensure_ascii=False)
@@ -113,9 +118,7 @@ def validate(candidates: Sequence[Candidate], max_tokens: int) -> ValidationResu
     return result
 
 
-def split(
-    examples: Sequence[Any], validation_fraction: float, seed: int
-) -> tuple[list[Any], list[Any]]:
+def split(examples: Sequence[Any], validation_fraction: float, seed: int) -> tuple[list[Any], list[Any]]:
     """A train/validation split that is the same for the same input and seed."""
     shuffled = list(examples)
     random.Random(seed).shuffle(shuffled)

@@ -26,9 +26,7 @@ def rate_turn(request: HttpRequest, turn_id: int) -> HttpResponse:
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            services.rate_turn(
-                request.user, turn, form.cleaned_data["score"], form.cleaned_data["comment"]
-            )
+            services.rate_turn(request.user, turn, form.cleaned_data["score"], form.cleaned_data["comment"])
             messages.success(request, "Thanks, your rating was saved.")
         except services.NotRateable as error:
             messages.error(request, str(error))
@@ -44,9 +42,7 @@ def rate_conversation(request: HttpRequest, conversation_id: int) -> HttpRespons
     conversation = get_object_or_404(Conversation, pk=conversation_id, owner=request.user)
     form = RatingForm(request.POST)
     if form.is_valid():
-        services.rate_conversation(
-            request.user, conversation, form.cleaned_data["score"], form.cleaned_data["comment"]
-        )
+        services.rate_conversation(request.user, conversation, form.cleaned_data["score"], form.cleaned_data["comment"])
         messages.success(request, "Thanks, your rating was saved.")
     else:
         _report(request, form)

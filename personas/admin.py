@@ -50,7 +50,8 @@ class RevisionInline(admin.TabularInline):
     @admin.display(description="What changed")
     def changed_fields(self, revision: PersonaRevision) -> str:
         return format_html_join(
-            "", "<div><b>{}</b>: {} → {}</div>",
+            "",
+            "<div><b>{}</b>: {} → {}</div>",
             ((field, str(old)[:80], str(new)[:80]) for field, (old, new) in revision.changes.items()),
         )
 

@@ -44,13 +44,13 @@ emotion_name_validator = RegexValidator(r"^[a-z][a-z_]{1,23}$", "Emotions are lo
 def validate_emotions(value: object) -> None:
     """A persona's emotions are a non-empty list of short lower-case words, neutral included."""
     if not isinstance(value, list) or not value:
-        raise ValidationError("List at least one emotion, e.g. [\"neutral\", \"joy\"].")
+        raise ValidationError('List at least one emotion, e.g. ["neutral", "joy"].')
     for item in value:
         if not isinstance(item, str):
             raise ValidationError(f"Emotion {item!r} is not a word.")
         emotion_name_validator(item)
     if "neutral" not in value:
-        raise ValidationError("The emotions must include \"neutral\" (the fallback).")
+        raise ValidationError('The emotions must include "neutral" (the fallback).')
 
 
 class PersonaQuerySet(models.QuerySet):
@@ -65,7 +65,9 @@ class Persona(models.Model):
     system_prompt = models.TextField(help_text="Always sent first to the LLM.")
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default="ko")
     llm_model = models.CharField(
-        max_length=200, blank=True, validators=[model_id_validator],
+        max_length=200,
+        blank=True,
+        validators=[model_id_validator],
         help_text="Empty: the server's LLM_MODEL. A fine-tuned id works too.",
     )
     temperature = models.FloatField(default=0.8, validators=[MinValueValidator(0.0), MaxValueValidator(2.0)])
@@ -109,7 +111,8 @@ class ReferenceClip(models.Model):
     emotion = models.CharField(max_length=24, validators=[emotion_name_validator], default="neutral")
     audio = models.FileField(upload_to="voices/", blank=True, help_text="Uploaded clip (3–10 s of clean speech).")
     server_path = models.CharField(
-        max_length=500, blank=True,
+        max_length=500,
+        blank=True,
         help_text="Path of the clip on the GPT-SoVITS server; empty: derived from the upload.",
     )
     prompt_text = models.TextField(blank=True, help_text="What is said in the clip.")

@@ -19,7 +19,9 @@ def validate_upload_size(upload: File) -> None:
     """Refuse files above MAX_UPLOAD_BYTES with a message that names the limit."""
     if upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
         limit_mb = settings.MAX_UPLOAD_BYTES / (1024 * 1024)
-        raise ValidationError(f"The file is too large ({upload.size / 1048576:.1f} MB; the limit is {limit_mb:.0f} MB).")
+        raise ValidationError(
+            f"The file is too large ({upload.size / 1048576:.1f} MB; the limit is {limit_mb:.0f} MB)."
+        )
 
 
 def _read_head(upload: File, size: int) -> bytes:

@@ -10,7 +10,9 @@ from personas.models import Persona
 def voice_settings(persona: Persona) -> VoiceSettings:
     """The persona's voice for every TTS backend (reference clips prefetched if possible)."""
     clips = {
-        clip.emotion: ReferenceClip(path=clip.tts_server_path, prompt_text=clip.prompt_text, prompt_lang=clip.prompt_lang)
+        clip.emotion: ReferenceClip(
+            path=clip.tts_server_path, prompt_text=clip.prompt_text, prompt_lang=clip.prompt_lang
+        )
         for clip in persona.reference_clips.all()
     }
     return VoiceSettings(

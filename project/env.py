@@ -76,9 +76,7 @@ def env_float(
     return number
 
 
-def env_list(
-    name: str, default: list[str] | None = None, environ: Mapping[str, str] | None = None
-) -> list[str]:
+def env_list(name: str, default: list[str] | None = None, environ: Mapping[str, str] | None = None) -> list[str]:
     """Return a comma-separated list setting, empty items dropped."""
     value = _raw(name, environ)
     if value is None:
@@ -86,9 +84,7 @@ def env_list(
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_choice(
-    name: str, default: str, choices: tuple[str, ...], environ: Mapping[str, str] | None = None
-) -> str:
+def env_choice(name: str, default: str, choices: tuple[str, ...], environ: Mapping[str, str] | None = None) -> str:
     """Return a setting that must be one of `choices`."""
     value = env_str(name, default, environ)
     if value not in choices:

@@ -7,8 +7,8 @@ import os
 
 os.environ.setdefault("DEBUG", "false")
 
-from project.env import env_bool, env_int  # noqa: E402
-from project.settings import *  # noqa: E402,F403
+from project.env import env_bool, env_int
+from project.settings import *  # noqa: F403
 
 DEBUG = False
 # TLS terminates at the reverse proxy, which sets X-Forwarded-Proto.

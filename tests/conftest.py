@@ -99,3 +99,17 @@ def live_server_process(django_db_setup, tiny_whisper_model, fake_llm_server, tm
 def voice_server(live_server_process, transactional_db, fake_llm) -> LiveServer:
     """The live server for one test, with committed data and a reset fake LLM."""
     return live_server_process
+
+
+@pytest.fixture
+def voice_settings(settings, tiny_whisper_model, fake_llm):
+    """In-process settings for the real pipeline (tiny Whisper, espeak-ng, fake LLM)."""
+    from conversations import providers
+
+    for name, value in voice_env(tiny_whisper_model, fake_llm).items():
+        setattr(settings, name, value)
+    for builder in (providers.build_llm, providers.build_stt, providers.build_tts):
+        builder.cache_clear()
+    yield settings
+    for builder in (providers.build_llm, providers.build_stt, providers.build_tts):
+        builder.cache_clear()

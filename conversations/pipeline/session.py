@@ -107,7 +107,9 @@ class VoiceSession:
     def start_audio(self, sample_rate: int) -> None:
         """Begin (or restart) an audio stream at the client's rate."""
         self._input_rate = sample_rate
-        self._resampler = StreamingResampler(sample_rate, INPUT_SAMPLE_RATE) if sample_rate != INPUT_SAMPLE_RATE else None
+        self._resampler = (
+            StreamingResampler(sample_rate, INPUT_SAMPLE_RATE) if sample_rate != INPUT_SAMPLE_RATE else None
+        )
         self._endpointer = Endpointer(self.config.endpointer)
         self._samples_in = 0
 
@@ -224,7 +226,11 @@ class VoiceSession:
         await self.sink.send_event(TranscriptEvent(turn=number, text=text, final=True))
         turn_id = await self.store.save_turn(
             SavedTurn(
-                index=number, role="user", text=text, started_at=started_at, ended_at=utc_now(),
+                index=number,
+                role="user",
+                text=text,
+                started_at=started_at,
+                ended_at=utc_now(),
                 source="voice" if utterance else "text",
                 stt_ms=(1000 * (clock.stt_done - clock.stt_started)) if clock.stt_done else None,
                 audio_ms=1000 * len(utterance) / 2 / INPUT_SAMPLE_RATE if utterance else None,
@@ -234,7 +240,9 @@ class VoiceSession:
 
     async def _transcribe(self, utterance: bytes, clock: StageClock) -> str:
         if self.providers.stt is None or not self.providers.stt_available:
-            await self._error(ErrorCode.STT_UNAVAILABLE, self.providers.stt_message or "Speech recognition is off; type instead.")
+            await self._error(
+                ErrorCode.STT_UNAVAILABLE, self.providers.stt_message or "Speech recognition is off; type instead."
+            )
             return ""
         clock.stt_started = time.monotonic()
         try:
@@ -287,7 +295,9 @@ class VoiceSession:
 
     async def _stream_text(self, reply: ReplyTurn, sentences: asyncio.Queue, deltas) -> None:
         parser = EmotionTagParser(self.persona.emotions, default="neutral")
-        splitter = SentenceSplitter(self.config.first_chunk_min_chars, self.config.max_chunk_chars, self.persona.language)
+        splitter = SentenceSplitter(
+            self.config.first_chunk_min_chars, self.config.max_chunk_chars, self.persona.language
+        )
         first_emotion_seen = False
         async for delta in deltas:
             for item in parser.feed(delta):
@@ -355,19 +365,33 @@ class VoiceSession:
         if reply.text or spoken:
             turn_id = await self.store.save_turn(
                 SavedTurn(
-                    index=reply.number, role="assistant", text=reply.text, spoken_text=spoken,
-                    started_at=reply.started_at, ended_at=utc_now(), source=reply.source,
-                    emotion=reply.emotion, interrupted=interrupted, interrupted_by=interrupted_by,
+                    index=reply.number,
+                    role="assistant",
+                    text=reply.text,
+                    spoken_text=spoken,
+                    started_at=reply.started_at,
+                    ended_at=utc_now(),
+                    source=reply.source,
+                    emotion=reply.emotion,
+                    interrupted=interrupted,
+                    interrupted_by=interrupted_by,
                     llm_model=self.config.llm_model if reply.source != "greeting" else "",
-                    audio_ms=1000 * reply.audio_seconds, **reply.clock.timings().model_dump(),
+                    audio_ms=1000 * reply.audio_seconds,
+                    **reply.clock.timings().model_dump(),
                 )
             )
         if notify and not self.closed:
             await self.sink.send_event(
                 TurnEndEvent(
-                    turn=reply.number, id=turn_id, user_turn_id=reply.user_turn_id, text=spoken,
-                    emotion=reply.emotion, interrupted=interrupted, audio_samples=reply.samples_sent,
-                    sample_rate=reply.sample_rate, timings=reply.clock.timings(),
+                    turn=reply.number,
+                    id=turn_id,
+                    user_turn_id=reply.user_turn_id,
+                    text=spoken,
+                    emotion=reply.emotion,
+                    interrupted=interrupted,
+                    audio_samples=reply.samples_sent,
+                    sample_rate=reply.sample_rate,
+                    timings=reply.clock.timings(),
                 )
             )
 

@@ -115,7 +115,9 @@ class Speaker:
             )
         await self.sink.send_event(
             VisemesEvent(
-                turn=turn.number, seq=seq, sample_rate=rate,
+                turn=turn.number,
+                seq=seq,
+                sample_rate=rate,
                 cues=[VisemeCueItem(offset=cue.offset, viseme=cue.viseme, weight=cue.weight) for cue in cues],
             )
         )

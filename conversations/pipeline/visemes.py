@@ -36,7 +36,12 @@ ARKIT_WEIGHTS: dict[str, dict[str, float]] = {
     "ee": {"jawOpen": 0.35, "mouthStretchLeft": 0.5, "mouthStretchRight": 0.5},
     "oh": {"jawOpen": 0.5, "mouthFunnel": 0.7},
     "pp": {"mouthClose": 0.3, "mouthPressLeft": 0.6, "mouthPressRight": 0.6},
-    "ff": {"jawOpen": 0.1, "mouthRollLower": 0.6, "mouthUpperUpLeft": 0.3, "mouthUpperUpRight": 0.3},
+    "ff": {
+        "jawOpen": 0.1,
+        "mouthRollLower": 0.6,
+        "mouthUpperUpLeft": 0.3,
+        "mouthUpperUpRight": 0.3,
+    },
     "ss": {"jawOpen": 0.1, "mouthStretchLeft": 0.3, "mouthStretchRight": 0.3},
 }
 
@@ -70,13 +75,24 @@ IPA_VISEMES: dict[str, tuple[str, float]] = {
 }
 _IPA_MODIFIERS = str.maketrans("", "", "ˈˌːˑ\u0361\u035c\u0325\u031a\u0348'")
 
-# Hangul: 21 medial vowels in Unicode order (ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ).
+# Hangul: the 21 medial vowels in Unicode order,
+# ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ.
 MEDIAL_VISEMES = (
     "aa", "ee", "aa", "ee", "oh", "ee", "oh", "ee", "oh", "aa", "ee",
     "ee", "oh", "ou", "oh", "ee", "ih", "ou", "ou", "ih", "ih",
 )  # fmt: skip
 W_GLIDE_MEDIALS = frozenset({9, 10, 11, 14, 15, 16})  # ㅘ ㅙ ㅚ ㅝ ㅞ ㅟ round the lips first
-INITIAL_VISEMES = {6: "pp", 7: "pp", 8: "pp", 17: "pp", 9: "ss", 10: "ss", 12: "ss", 13: "ss", 14: "ss"}
+INITIAL_VISEMES = {
+    6: "pp",
+    7: "pp",
+    8: "pp",
+    17: "pp",
+    9: "ss",
+    10: "ss",
+    12: "ss",
+    13: "ss",
+    14: "ss",
+}
 # Codas ㅅ ㅈ ㅊ are said as an unreleased t, so only the lip-closing codas get a cue.
 FINAL_VISEMES = {16: "pp", 17: "pp", 18: "pp", 26: "pp", 10: "pp", 14: "pp"}
 COMPAT_JAMO = {"ㅁ": "pp", "ㅂ": "pp", "ㅍ": "pp", "ㅃ": "pp", "ㅅ": "ss", "ㅆ": "ss", "ㅈ": "ss"}
@@ -107,6 +123,7 @@ class _Unit:
     weight: float
     cues: tuple[tuple[float, str, float], ...] = ()  # (fraction, viseme, cue weight)
     pause: bool = False
+    space: bool = False
 
 
 def viseme_for_phoneme(phoneme: str) -> tuple[str, float] | None:
@@ -173,7 +190,7 @@ def text_units(text: str) -> list[_Unit]:
         elif ch in PAUSE_WEIGHTS:
             units.append(_Unit(PAUSE_WEIGHTS[ch], ((0.0, "sil", 1.0),), pause=True))
         elif ch.isspace():
-            units.append(_Unit(SPACE_WEIGHT))
+            units.append(_Unit(SPACE_WEIGHT, space=True))
         elif ch.isalpha():
             units.append(_Unit(1.0, ((0.0, "aa", 0.5),)))  # other scripts: a generic open mouth
     return units
@@ -226,6 +243,8 @@ def visemes_from_text(
     language: str = "ko",
 ) -> list[VisemeCue]:
     """Cues estimated from the text, spread over the chunk, ending with "sil"."""
+    # `language` is accepted for symmetry with the other stages: the Hangul and Latin
+    # rules apply whatever the language, since Korean replies mix in English words.
     units = text_units(text)
     if pcm is None:
         tail = min(int(0.05 * sample_rate), num_samples // 10)
@@ -252,7 +271,7 @@ def _align_phrases(
         if unit.pause:
             if phrases[-1]:
                 phrases.append([])
-        elif unit.cues or phrases[-1]:
+        elif not unit.space or phrases[-1]:
             phrases[-1].append(unit)  # a space opening a phrase takes no time
     phrases = [_strip_silent_tail(phrase) for phrase in phrases]
     phrases = [phrase for phrase in phrases if phrase] or [[]]
@@ -271,7 +290,7 @@ def _align_phrases(
 
 
 def _strip_silent_tail(phrase: list[_Unit]) -> list[_Unit]:
-    while phrase and not phrase[-1].cues:
+    while phrase and phrase[-1].space:
         phrase = phrase[:-1]
     return phrase
 

@@ -2,13 +2,13 @@
 
 import django.core.validators
 import django.db.models.deletion
-import personas.models
 from django.conf import settings
 from django.db import migrations, models
 
+import personas.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,60 +17,193 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Persona',
+            name="Persona",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('system_prompt', models.TextField(help_text='Always sent first to the LLM.')),
-                ('language', models.CharField(choices=[('ko', 'Korean'), ('en', 'English'), ('ja', 'Japanese'), ('zh', 'Chinese'), ('es', 'Spanish'), ('fr', 'French'), ('de', 'German')], default='ko', max_length=8)),
-                ('llm_model', models.CharField(blank=True, help_text="Empty: the server's LLM_MODEL. A fine-tuned id works too.", max_length=200, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$', 'Use a model id such as gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:org::abc123.')])),
-                ('temperature', models.FloatField(default=0.8, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(2.0)])),
-                ('greeting', models.TextField(blank=True, help_text='Said by the avatar when a conversation starts.')),
-                ('tts_backend', models.CharField(blank=True, choices=[('', 'Server default (VOICE_TTS_PROVIDER)'), ('espeak', 'espeak-ng (offline)'), ('gpt_sovits', 'GPT-SoVITS'), ('openai', 'OpenAI TTS')], default='', max_length=20)),
-                ('espeak_voice', models.CharField(blank=True, help_text='Empty: derived from the language.', max_length=40)),
-                ('speech_rate', models.FloatField(default=1.0, validators=[django.core.validators.MinValueValidator(0.5), django.core.validators.MaxValueValidator(2.0)])),
-                ('pitch', models.PositiveSmallIntegerField(default=50, validators=[django.core.validators.MaxValueValidator(100)])),
-                ('openai_voice', models.CharField(blank=True, default='alloy', max_length=40)),
-                ('avatar_style', models.CharField(choices=[('default', 'Default (drawn in the browser)'), ('cat', 'Cat ears'), ('robot', 'Robot')], default='default', max_length=20)),
-                ('avatar_vrm', models.FileField(blank=True, help_text='Optional VRM/GLB model.', upload_to='avatars/')),
-                ('emotions', models.JSONField(default=list, validators=[personas.models.validate_emotions])),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("system_prompt", models.TextField(help_text="Always sent first to the LLM.")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("ko", "Korean"),
+                            ("en", "English"),
+                            ("ja", "Japanese"),
+                            ("zh", "Chinese"),
+                            ("es", "Spanish"),
+                            ("fr", "French"),
+                            ("de", "German"),
+                        ],
+                        default="ko",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "llm_model",
+                    models.CharField(
+                        blank=True,
+                        help_text="Empty: the server's LLM_MODEL. A fine-tuned id works too.",
+                        max_length=200,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$",
+                                "Use a model id such as gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:org::abc123.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "temperature",
+                    models.FloatField(
+                        default=0.8,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(2.0),
+                        ],
+                    ),
+                ),
+                ("greeting", models.TextField(blank=True, help_text="Said by the avatar when a conversation starts.")),
+                (
+                    "tts_backend",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Server default (VOICE_TTS_PROVIDER)"),
+                            ("espeak", "espeak-ng (offline)"),
+                            ("gpt_sovits", "GPT-SoVITS"),
+                            ("openai", "OpenAI TTS"),
+                        ],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "espeak_voice",
+                    models.CharField(blank=True, help_text="Empty: derived from the language.", max_length=40),
+                ),
+                (
+                    "speech_rate",
+                    models.FloatField(
+                        default=1.0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.5),
+                            django.core.validators.MaxValueValidator(2.0),
+                        ],
+                    ),
+                ),
+                (
+                    "pitch",
+                    models.PositiveSmallIntegerField(
+                        default=50, validators=[django.core.validators.MaxValueValidator(100)]
+                    ),
+                ),
+                ("openai_voice", models.CharField(blank=True, default="alloy", max_length=40)),
+                (
+                    "avatar_style",
+                    models.CharField(
+                        choices=[
+                            ("default", "Default (drawn in the browser)"),
+                            ("cat", "Cat ears"),
+                            ("robot", "Robot"),
+                        ],
+                        default="default",
+                        max_length=20,
+                    ),
+                ),
+                ("avatar_vrm", models.FileField(blank=True, help_text="Optional VRM/GLB model.", upload_to="avatars/")),
+                ("emotions", models.JSONField(default=list, validators=[personas.models.validate_emotions])),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PersonaRevision',
+            name="PersonaRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('changes', models.JSONField(default=dict, help_text='{"field": [old, new]}')),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('persona', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='personas.persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                ("changes", models.JSONField(default=dict, help_text='{"field": [old, new]}')),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "persona",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="revisions", to="personas.persona"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-id'],
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReferenceClip',
+            name="ReferenceClip",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('emotion', models.CharField(default='neutral', max_length=24, validators=[django.core.validators.RegexValidator('^[a-z][a-z_]{1,23}$', 'Emotions are lower-case words like joy or sad.')])),
-                ('audio', models.FileField(blank=True, help_text='Uploaded clip (3–10 s of clean speech).', upload_to='voices/')),
-                ('server_path', models.CharField(blank=True, help_text='Path of the clip on the GPT-SoVITS server; empty: derived from the upload.', max_length=500)),
-                ('prompt_text', models.TextField(blank=True, help_text='What is said in the clip.')),
-                ('prompt_lang', models.CharField(choices=[('ko', 'Korean'), ('en', 'English'), ('ja', 'Japanese'), ('zh', 'Chinese'), ('es', 'Spanish'), ('fr', 'French'), ('de', 'German')], default='ko', max_length=8)),
-                ('persona', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reference_clips', to='personas.persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "emotion",
+                    models.CharField(
+                        default="neutral",
+                        max_length=24,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z][a-z_]{1,23}$", "Emotions are lower-case words like joy or sad."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "audio",
+                    models.FileField(
+                        blank=True, help_text="Uploaded clip (3–10 s of clean speech).", upload_to="voices/"
+                    ),
+                ),
+                (
+                    "server_path",
+                    models.CharField(
+                        blank=True,
+                        help_text="Path of the clip on the GPT-SoVITS server; empty: derived from the upload.",
+                        max_length=500,
+                    ),
+                ),
+                ("prompt_text", models.TextField(blank=True, help_text="What is said in the clip.")),
+                (
+                    "prompt_lang",
+                    models.CharField(
+                        choices=[
+                            ("ko", "Korean"),
+                            ("en", "English"),
+                            ("ja", "Japanese"),
+                            ("zh", "Chinese"),
+                            ("es", "Spanish"),
+                            ("fr", "French"),
+                            ("de", "German"),
+                        ],
+                        default="ko",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "persona",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reference_clips",
+                        to="personas.persona",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('persona', 'emotion'), name='one_clip_per_emotion')],
+                "constraints": [models.UniqueConstraint(fields=("persona", "emotion"), name="one_clip_per_emotion")],
             },
         ),
     ]

@@ -47,9 +47,7 @@ class FakeOpenAIFineTuneServer:
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -60,9 +58,7 @@ class FakeOpenAIFineTuneServer:
         self._thread.start()
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
 
@@ -71,9 +67,7 @@ class FakeOpenAIFineTuneServer:
     def upload(self, content_type: str, body: bytes) -> tuple[int, dict[str, Any]]:
         if self.fail_uploads_with:
             return self.fail_uploads_with, _error("Upload refused by the fake server.", "file")
-        message = BytesParser(policy=HTTP).parsebytes(
-            f"Content-Type: {content_type}\r\n\r\n".encode() + body
-        )
+        message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
         parts = {part.get_param("name", header="content-disposition"): part for part in message.iter_parts()}
         if "file" not in parts or "purpose" not in parts:
             return 400, _error("Both 'file' and 'purpose' are required.", "file")
@@ -159,15 +153,17 @@ class FakeOpenAIFineTuneServer:
         return 200, {"object": "list", "data": newest_first, "has_more": False}
 
     def _event(self, job_id: str, level: str, message: str) -> None:
-        self.events[job_id].append({
-            "id": f"ftevent-fake{next(_ids)}",
-            "object": "fine_tuning.job.event",
-            "created_at": int(time.time()),
-            "level": level,
-            "message": message,
-            "type": "message",
-            "data": {},
-        })
+        self.events[job_id].append(
+            {
+                "id": f"ftevent-fake{next(_ids)}",
+                "object": "fine_tuning.job.event",
+                "created_at": int(time.time()),
+                "level": level,
+                "message": message,
+                "type": "message",
+                "data": {},
+            }
+        )
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self

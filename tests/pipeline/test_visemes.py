@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import shutil
 import subprocess
 import wave
@@ -38,7 +39,7 @@ def assert_valid_timeline(cues: list[VisemeCue], num_samples: int) -> None:
     assert all(cue.viseme in VISEMES for cue in cues)
     assert all(0.0 < cue.weight <= 1.0 for cue in cues)
     assert cues[-1].viseme == "sil"
-    assert all(a.viseme != b.viseme for a, b in zip(cues, cues[1:], strict=False))
+    assert all(a.viseme != b.viseme for a, b in itertools.pairwise(cues))
 
 
 def tone_bursts(layout: list[tuple[str, float]]) -> bytes:
@@ -87,7 +88,10 @@ def test_visemes_from_phonemes_keeps_engine_timing_and_ends_silent():
              PhonemeMark(3000, "ʌ"), PhonemeMark(4000, "ŋ")]  # fmt: skip
     cues = visemes_from_phonemes(marks, 6000)
     assert [(c.offset, c.viseme) for c in cues] == [
-        (0, "aa"), (2000, "pp"), (3000, "oh"), (5000, "sil")
+        (0, "aa"),
+        (2000, "pp"),
+        (3000, "oh"),
+        (5000, "sil"),
     ]
     assert_valid_timeline(cues, 6000)
 

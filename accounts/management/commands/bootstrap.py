@@ -22,13 +22,18 @@ class Command(BaseCommand):
         if not User.objects.filter(is_superuser=True).exists():
             password = secrets.token_urlsafe(12)
             User.objects.create_superuser("admin", "", password)
-            self.stdout.write(self.style.WARNING(
-                f"Created admin user 'admin' with password: {password}\n"
-                "It is shown only this once; change it at /accounts/password/."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Created admin user 'admin' with password: {password}\n"
+                    "It is shown only this once; change it at /accounts/password/."
+                )
+            )
         if not Persona.objects.exists():
             Persona.objects.create(
-                name="하루", slug="haru", language="ko", system_prompt=DEMO_PROMPT,
+                name="하루",
+                slug="haru",
+                language="ko",
+                system_prompt=DEMO_PROMPT,
                 description="밝고 친절한 AI 버튜버 (demo persona)",
                 greeting="안녕하세요! 저는 하루예요. 무슨 이야기를 해 볼까요?",
             )
