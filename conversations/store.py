@@ -65,7 +65,9 @@ class DjangoTurnStore:
     def __init__(self, conversation_id: int, recent_turns: int | None = None) -> None:
         self.conversation_id = conversation_id
         self.recent_turns = settings.LLM_CONTEXT_RECENT_TURNS if recent_turns is None else recent_turns
-        self.key = f"conversation:{conversation_id}:context"
+        # The database name keeps deployments (and test runs) sharing one Redis apart.
+        database = settings.DATABASES["default"]["NAME"]
+        self.key = f"context:{database}:{conversation_id}"
         self._local: list[ChatMessage] | None = None  # used when Redis is not configured
 
     async def save_turn(self, turn: SavedTurn) -> int:

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from conversations.models import Turn
+from conversations.pipeline.emotion import system_prompt_with_emotions
 from feedback.models import FineTuneExport
 from feedback.validation import Candidate, split, to_jsonl, validate
 from personas.models import Persona, PersonaRevision
@@ -32,6 +33,14 @@ _CONVERSATION_BATCH = 200
 
 class NothingToExport(Exception):
     """No answer matches the export's options."""
+
+
+class TooFewExamples(Exception):
+    """Validation left fewer examples than the minimum; carries the report."""
+
+    def __init__(self, message: str, report: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass
@@ -81,9 +90,13 @@ class PromptTimeline:
             self._times.append(changed_at)
             self._prompts.append((old, new))
         self._current = persona.system_prompt
+        self._emotions = persona.emotions
 
     def at(self, moment: datetime) -> str:
-        """The prompt in force at `moment`."""
+        """The system message in force at `moment`, as the realtime pipeline sends it."""
+        return system_prompt_with_emotions(self._persona_prompt_at(moment), self._emotions)
+
+    def _persona_prompt_at(self, moment: datetime) -> str:
         position = bisect.bisect_right(self._times, moment)
         if position > 0:
             return self._prompts[position - 1][1]
@@ -249,11 +262,3 @@ def build_export(export: FineTuneExport, progress: ProgressCallback | None = Non
     export.validation_file.name = _store(export, "validation.jsonl", to_jsonl(validation)) if validation else ""
     report["seconds"] = round(time.monotonic() - began, 3)
     return report
-
-
-class TooFewExamples(Exception):
-    """Validation left fewer examples than the minimum; carries the report."""
-
-    def __init__(self, message: str, report: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.report = report

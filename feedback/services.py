@@ -69,7 +69,6 @@ def execute_export(export_id: int) -> FineTuneExport:
             last[0] = percent
             rows.update(progress=min(percent, 99))
 
-    fields: dict = {"finished_at": None}
     try:
         report = build_export(export, progress)
     except NothingToExport as error:
@@ -93,6 +92,7 @@ def execute_export(export_id: int) -> FineTuneExport:
             "train_file": export.train_file.name,
             "validation_file": export.validation_file.name,
         }
-    fields.update(progress=100, finished_at=timezone.now())
-    rows.update(**fields)
+    # A failed re-run must not keep offering the files of an earlier run.
+    no_files = {"train_file": "", "validation_file": ""}
+    rows.update(**(no_files | fields), progress=100, finished_at=timezone.now())
     return rows.get()

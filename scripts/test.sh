@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/services.sh
-export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/avatar_talk}"
+# A database name per run, so parallel runs never share (or drop) each other's test database.
+export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/avatar_talk_$$}"
 export REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
 export TEST_ARTIFACTS="${TEST_ARTIFACTS:-$PWD/test-artifacts}"
 mkdir -p "$TEST_ARTIFACTS"

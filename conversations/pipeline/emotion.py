@@ -130,3 +130,11 @@ class EmotionTagParser:
             items[-1] = TextPiece(items[-1].text + text)
         else:
             items.append(TextPiece(text))
+
+
+def system_prompt_with_emotions(prompt: str, emotions: Sequence[str]) -> str:
+    """The system message the LLM gets: the persona's prompt plus the emotion-tag rule.
+
+    Fine-tuning exports use the same text, so a tuned model sees what it will be asked.
+    """
+    return f"{prompt}\n\n{EMOTION_INSTRUCTION(list(emotions))}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conversations.pipeline.audio import StreamingResampler
-from conversations.pipeline.emotion import EMOTION_INSTRUCTION, EmotionChange, EmotionTagParser
+from conversations.pipeline.emotion import EmotionChange, EmotionTagParser, system_prompt_with_emotions
 from conversations.pipeline.interfaces import (
     INPUT_SAMPLE_RATE,
     LanguageModel,
@@ -283,7 +283,7 @@ class VoiceSession:
 
     async def _llm_deltas(self, reply: ReplyTurn, user_text: str):
         history = await self.store.recent_context()
-        system_prompt = f"{self.persona.system_prompt}\n\n{EMOTION_INSTRUCTION(list(self.persona.emotions))}"
+        system_prompt = system_prompt_with_emotions(self.persona.system_prompt, self.persona.emotions)
         messages = build_messages(system_prompt, history, user_text, self.config.context_max_tokens)
         reply.clock.llm_started = time.monotonic()
         async for delta in self.providers.llm.stream_reply(

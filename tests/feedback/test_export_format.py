@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import default_storage
 
+from conversations.pipeline.emotion import system_prompt_with_emotions
 from feedback import services
-from feedback.export import ExportOptions
+from feedback.export import ExportOptions, build_export
 from feedback.models import FineTuneExport
 from personas.models import PersonaRevision
 from tests.feedback.conftest import T0, Exchange, make_conversation
@@ -45,7 +46,7 @@ def test_examples_carry_context_emotion_tags_and_end_with_the_rated_answer(alice
     assert export.status == "succeeded", export.error
     [example] = lines(export)
     assert example["messages"] == [
-        {"role": "system", "content": persona.system_prompt},
+        {"role": "system", "content": system_prompt_with_emotions(persona.system_prompt, persona.emotions)},
         {"role": "user", "content": "오늘 날씨 어때?"},
         {"role": "assistant", "content": "[joy] 맑고 따뜻해요."},
     ]
@@ -81,7 +82,8 @@ def test_the_system_prompt_is_the_one_in_force_when_the_answer_was_given(alice, 
     examples = lines(run())
 
     prompts = {e["messages"][-1]["content"]: e["messages"][0]["content"] for e in examples}
-    assert prompts == {"[joy] 전날 대답": old, "[joy] 다음날 대답": new}
+    as_sent = {text: system_prompt_with_emotions(text, persona.emotions) for text in (old, new)}
+    assert prompts == {"[joy] 전날 대답": as_sent[old], "[joy] 다음날 대답": as_sent[new]}
 
 
 def test_interrupted_answers_train_on_what_was_spoken_or_are_excluded(alice, persona):
@@ -159,8 +161,6 @@ def test_progress_is_reported_at_least_every_two_percent(alice, persona):
     make_conversation(alice, persona, [Exchange(f"질문 {n}", f"대답 {n}") for n in range(120)])
     export = services.create_export(ExportOptions(min_examples=1, context_turns=1))
     seen: list[int] = []
-
-    from feedback.export import build_export
 
     build_export(export, seen.append)
 

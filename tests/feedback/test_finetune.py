@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.urls import reverse
 
-from feedback import services, tasks
+from feedback import finetune, services, tasks
 from feedback.export import ExportOptions
 from feedback.models import FineTuneExport, FineTuneJob
 from personas.models import Persona, PersonaRevision
@@ -126,8 +126,6 @@ def test_a_refused_upload_fails_the_job_and_leaves_the_export_usable(
 
 
 def test_a_missing_api_key_is_reported_on_the_job(settings, export):
-    from feedback import finetune
-
     settings.OPENAI_API_KEY = ""
 
     job = finetune.submit_job(finetune.create_job(export))

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from conversations.models import Conversation, Turn
+from conversations.pipeline.emotion import system_prompt_with_emotions
 from feedback import services
 from feedback.export import ExportOptions
 from feedback.models import FineTuneExport, TurnRating
@@ -135,7 +136,7 @@ def test_a_worker_runs_an_export_whose_jsonl_follows_the_format(worker, settings
         messages = example["messages"]
         assert all(set(m) == {"role", "content"} for m in messages)
         assert check_example(messages, max_tokens=4000) is None
-        assert messages[0] == {"role": "system", "content": "너는 하루야."}
+        assert messages[0] == {"role": "system", "content": system_prompt_with_emotions("너는 하루야.", haru.emotions)}
         assert messages[-1]["content"].startswith(("[joy] ", "[neutral] "))
     answers = {e["messages"][-1]["content"] for e in every}
     assert "[neutral] 제 메일은 <EMAIL> 이에요." in answers

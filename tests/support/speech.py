@@ -15,9 +15,9 @@ def silence(ms: float, rate: int = 16_000) -> bytes:
 
 
 def frames(pcm: bytes, frame_ms: float, rate: int = 16_000) -> list[bytes]:
-    """Split PCM16 mono into frames of `frame_ms`; the last one may be shorter."""
+    """Split PCM16 mono into frames of `frame_ms`, padding the last with silence like a real mic."""
     size = 2 * round(rate * frame_ms / 1000)
-    return [pcm[i : i + size] for i in range(0, len(pcm), size)]
+    return [pcm[i : i + size].ljust(size, b"\x00") for i in range(0, len(pcm), size)]
 
 
 @functools.lru_cache(maxsize=64)
