@@ -50,6 +50,10 @@ class TokenIssueView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    def get_authenticate_header(self, request: Request) -> str:
+        # Without it DRF turns a wrong password into 403; clients expect 401.
+        return 'Bearer realm="api"'
+
     @extend_schema(request=TokenRequestSerializer, responses={201: IssuedTokenSerializer})
     def post(self, request: Request) -> Response:
         """Exchange a username and password for a bearer token."""
@@ -64,7 +68,7 @@ class TokenIssueView(APIView):
             ratelimit.record_failure(address, username)
             raise BadCredentials("Username or password is wrong.")
         issued = issue_token(user, name=data.validated_data.get("name") or "API client")
-        body = IssuedTokenSerializer(issued.token).data | {"token": issued.secret}
+        body = TokenSerializer(issued.token).data | {"token": issued.secret}
         return Response(body, status=status.HTTP_201_CREATED)
 
 

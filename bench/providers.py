@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from functools import cache
 
 import numpy as np
 
@@ -50,6 +51,13 @@ class ScriptedLLM:
         self.finished_at = asyncio.get_running_loop().time()
 
 
+@cache
+def _tone(sample_rate: int) -> bytes:
+    """Ten seconds of a 220 Hz tone, computed once so synthesis costs nothing but slicing."""
+    seconds = np.arange(sample_rate * 10) / sample_rate
+    return (8000 * np.sin(2 * np.pi * 220 * seconds)).astype("<i2").tobytes()
+
+
 class ToneTTS:
     """Synthesises a tone instantly: `chunk_ms` chunks, ~70 ms per character."""
 
@@ -58,9 +66,7 @@ class ToneTTS:
         self.chunk_ms = chunk_ms
         self.fail = fail
         self.texts: list[str] = []
-        # Precomputed so synthesis costs nothing but slicing.
-        seconds = np.arange(sample_rate * 10) / sample_rate
-        self._tone = (8000 * np.sin(2 * np.pi * 220 * seconds)).astype("<i2").tobytes()
+        self._tone = _tone(sample_rate)
 
     async def synthesize(
         self, text: str, *, voice: VoiceSettings, emotion: str | None = None

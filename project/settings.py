@@ -199,8 +199,6 @@ VAD_END_SILENCE_MS = env_int("VAD_END_SILENCE_MS", 450, minimum=100, maximum=500
 VAD_PRE_ROLL_MS = env_int("VAD_PRE_ROLL_MS", 300, minimum=0, maximum=2000)
 VAD_WEBRTC_GATE = env_bool("VAD_WEBRTC_GATE", False)
 
-# Long-term analytics archive of finished conversations; empty disables it.
-MONGO_URL = env_secret("MONGO_URL")
 
 LOGGING = {
     "version": 1,

@@ -68,6 +68,8 @@ class SessionConfig:
     # Grace after the estimated end of playback before a turn counts as heard.
     playback_grace_s: float = 0.25
     llm_model: str = ""
+    # How far audio may run ahead of the listener (see Speaker).
+    max_audio_lead_s: float = 2.0
 
 
 class VoiceSession:
@@ -259,7 +261,9 @@ class VoiceSession:
         self._reply = reply
         reply.task = asyncio.current_task()
         reply.user_turn_id = user[1] if user else None
-        speaker = Speaker(self.providers.tts, self.sink, self.persona.voice, self.persona.language)
+        speaker = Speaker(
+            self.providers.tts, self.sink, self.persona.voice, self.persona.language, self.config.max_audio_lead_s
+        )
         sentences: asyncio.Queue = asyncio.Queue()
         speaking = self._spawn(speaker.speak(reply, sentences))
         try:

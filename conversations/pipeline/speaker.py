@@ -55,8 +55,13 @@ class TextCursor:
 class Speaker:
     """Synthesises a reply's sentences in order and sends them, timed for lip sync."""
 
-    def __init__(self, tts: TextToSpeech | None, sink: EventSink, voice: VoiceSettings, language: str) -> None:
+    def __init__(
+        self, tts: TextToSpeech | None, sink: EventSink, voice: VoiceSettings, language: str, max_lead_s: float = 2.0
+    ) -> None:
         self.tts = tts
+        # Audio is sent at most this far ahead of the listener's clock: synthesis that
+        # far ahead is wasted on barge-in, and bursts would delay other sessions.
+        self.max_lead_s = max_lead_s
         self.sink = sink
         self.voice = voice
         self.language = language
@@ -73,6 +78,17 @@ class Speaker:
                 turn.segments.append(SpokenSegment(item, turn.samples_sent, turn.samples_sent))
                 continue
             pending_expression = await self._speak_sentence(turn, item, pending_expression)
+        if turn.samples_sent and not turn.cancelled:
+            await self._send_end_of_audio(turn)
+
+    async def _send_end_of_audio(self, turn: ReplyTurn) -> None:
+        # Only now is it known which chunk was the last: an empty chunk carries the flag,
+        # so no chunk is held back (that would delay every first sound).
+        header = AudioChunkHeader(
+            turn=turn.number, seq=turn.next_seq, sample_rate=turn.sample_rate, first_sample=turn.samples_sent, last=True
+        )
+        await self.sink.send_audio(encode_audio_chunk(header, b""))
+        turn.next_seq += 1
 
     async def _speak_sentence(self, turn: ReplyTurn, sentence: str, expression: str | None) -> str | None:
         start_sample = turn.samples_sent
@@ -107,6 +123,9 @@ class Speaker:
         samples = len(pcm) // 2
         if samples == 0:
             return
+        await self._keep_pace(turn)
+        if turn.cancelled:
+            return
         seq = turn.next_seq
         cues = self._cues(chunk, pcm, rate, samples, cursor)
         if expression:
@@ -129,6 +148,13 @@ class Speaker:
             turn.clock.first_audio_sent = time.monotonic()
         turn.samples_sent += samples
         turn.next_seq += 1
+
+    async def _keep_pace(self, turn: ReplyTurn) -> None:
+        if turn.clock.first_audio_sent is None:
+            return
+        lead = turn.audio_seconds - (time.monotonic() - turn.clock.first_audio_sent)
+        if lead > self.max_lead_s:
+            await asyncio.sleep(lead - self.max_lead_s)
 
     def _cues(
         self, chunk: SynthesizedAudio, pcm: bytes, rate: int, samples: int, cursor: TextCursor

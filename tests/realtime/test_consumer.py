@@ -107,7 +107,8 @@ async def test_typed_turn_streams_reply_audio_and_visemes(voice_settings, conver
     assert "".join(e["text"] for e in client.received.of_type("reply.delta")) == end["text"]
     assert client.received.audio, "no audio frames"
     visemes = {e["seq"]: e for e in client.received.of_type("visemes")}
-    for header, pcm in client.received.audio:
+    assert client.received.audio[-1][0].last and client.received.audio[-1][1] == b""
+    for header, pcm in client.received.audio[:-1]:
         cues = visemes[header.seq]["cues"]
         assert all(0 <= cue["offset"] < len(pcm) // 2 for cue in cues)
     assert [h.seq for h, _ in client.received.audio] == list(range(len(client.received.audio)))

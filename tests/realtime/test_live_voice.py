@@ -77,7 +77,9 @@ async def test_spoken_korean_turn_end_to_end(session_setup, fake_llm):
     audio = [(h, pcm) for h, pcm in client.received.audio if h.turn == end["turn"]]
     assert audio and sum(len(pcm) // 2 for _, pcm in audio) == end["audio_samples"]
     visemes = {e["seq"]: e for e in client.received.of_type("visemes") if e["turn"] == end["turn"]}
-    for header, pcm in audio:
+    assert audio[-1][0].last and audio[-1][1] == b"", "the turn's audio must end with the last flag"
+    for header, pcm in audio[:-1]:
+        assert not header.last
         assert all(0 <= cue["offset"] < len(pcm) // 2 for cue in visemes[header.seq]["cues"])
     first_sample = 0
     for header, pcm in audio:
