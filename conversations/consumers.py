@@ -15,6 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from conversations import metrics
 from conversations.models import Conversation
 from conversations.pipeline.ports import PersonaSpec
 from conversations.pipeline.session import SessionConfig, VoiceSession
@@ -133,6 +134,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         providers = providers_for(conversation.persona.tts_backend)
         next_turn = await database_sync_to_async(next_turn_index)(conversation.pk)
         self.resumed = next_turn > 0
+        metrics.ACTIVE_SESSIONS.inc()
         self.session = VoiceSession(
             persona=persona,
             providers=providers,
@@ -212,7 +214,9 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.session is not None:
+            metrics.ACTIVE_SESSIONS.dec()
             await self.session.close()
+            self.session = None
 
     async def _refuse(self, close_code: int, error_code: str, message: str) -> None:
         await self.send_event(ErrorEvent(code=str(error_code), message=message, fatal=True))
@@ -221,6 +225,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
     # --- EventSink ------------------------------------------------------------------
 
     async def send_event(self, event: ServerEvent) -> None:
+        metrics.observe(event)
         await self.send(text_data=encode_event(event))
 
     async def send_audio(self, frame: bytes) -> None:

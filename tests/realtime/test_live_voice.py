@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.request
 
 import pytest
 import websockets
@@ -95,6 +96,10 @@ async def test_spoken_korean_turn_end_to_end(session_setup, fake_llm):
     assert user.stt_ms is not None and user.audio_ms > 500
     assert (assistant.role, assistant.emotion, assistant.interrupted) == ("assistant", "joy", False)
     assert assistant.voice_to_voice_ms == pytest.approx(timings["voice_to_voice_ms"])
+    with urllib.request.urlopen(f"{server.http_url}/metrics", timeout=5) as response:
+        exposition = response.read().decode()
+    assert 'avatar_stage_latency_seconds_count{stage="voice_to_voice"}' in exposition
+    assert "avatar_active_sessions" in exposition
 
 
 async def test_barge_in_cancels_reply_and_saves_what_was_heard(session_setup, fake_llm):
