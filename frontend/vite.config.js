@@ -12,7 +12,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     modulePreload: false,
-    sourcemap: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 1000, // three.js in the lazy VRM chunk
     rollupOptions: {
       input: { talk: "src/talk.js" },
       output: {

@@ -13,4 +13,7 @@ mcs $flags -target:exe -out:"$out/conformance.exe" $refs -r:"$out/AvatarTalk.Rea
     $(find "$here/Conformance" -name '*.cs' | sort)
 mcs $flags -target:exe -out:"$out/fixtures.exe" $refs -r:"$out/AvatarTalk.Realtime.Core.dll" \
     $(find "$here/Tests" -name '*.cs' | sort)
+# Unity can't run here: type-check the MonoBehaviours and the sample against a small stub.
+mcs $flags -target:library -out:"$out/unity-typecheck.dll" $refs -r:"$out/AvatarTalk.Realtime.Core.dll" \
+    "$here/Stubs~/UnityEngineStub.cs" $(find "$here/Runtime/Unity" "$here/Samples~" -name '*.cs' | sort)
 echo "built: $out/conformance.exe $out/fixtures.exe"

@@ -25,6 +25,7 @@ export function installDebugHook(page) {
     get avatar() { return page.avatarKind; },
     get mic() { return page.root.dataset.mic || "off"; },
     get micFramesCaptured() { return page.mic.framesCaptured; },
+    get activeTurns() { return session.playback.activeTurns(); },
     get counters() { return { ...session.counters }; },
     get lastFlush() { return session.lastFlush || null; },
     get lastEvents() { return [...session.lastEvents]; },

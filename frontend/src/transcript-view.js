@@ -58,12 +58,6 @@ export class TranscriptView {
     this.scroll();
   }
 
-  /** A typed message shown at once; the server's transcript event has no turn for it yet. */
-  typed(text) {
-    const turn = this.bubble("user");
-    turn.querySelector(".text").textContent = text;
-  }
-
   replyDelta(turnNumber, text) {
     const turn = this.bubble("assistant", `a${turnNumber}`);
     turn.classList.add("streaming");

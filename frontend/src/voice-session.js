@@ -51,6 +51,7 @@ export class VoiceSession {
   onConnectionState(state, detail) {
     if (state !== "open") {
       this.started = null;
+      this.ready = null; // a new socket is a new session: wait for its own `ready`
       // Audio of the old socket's turn can no longer be reported or interrupted.
       this.playback.flushAll();
       this.cues.flushAll();
@@ -203,9 +204,14 @@ export class VoiceSession {
     return this.cues.tick(this.audioContext.currentTime);
   }
 
+  /** Leave the page: close the socket but keep the conversation open to continue later. */
   close() {
     clearInterval(this.reportTimer);
-    if (this.connection.open) this.send(client.end());
     this.connection.close();
+  }
+
+  /** Finish the conversation for good (the server answers `ended`). */
+  end() {
+    this.send(client.end());
   }
 }

@@ -12,6 +12,7 @@ namespace AvatarTalk.Realtime.Tests
             c.Run("playback flush", () => PlaybackFlush(c));
             c.Run("cue scheduler", () => CueScheduling(c));
             c.Run("reconnect policy", () => Reconnect(c));
+            c.Run("blendshape presets", () => Presets(c));
         }
 
         static AudioChunk Chunk(int turn, int seq, int rate, long first, int count, bool last)
@@ -62,6 +63,13 @@ namespace AvatarTalk.Realtime.Tests
             c.That(buffer.IsIdle, "late chunks of a flushed turn are dropped");
             buffer.Enqueue(Chunk(7, 0, 16000, 0, 160, true));
             c.That(!buffer.IsIdle, "the next turn plays");
+            // A turn whose chunks lack the last flag ends when turn.end gives its length.
+            var unflagged = new PlaybackBuffer(16000, prebufferMs: 0);
+            unflagged.Enqueue(Chunk(9, 0, 16000, 0, 160, false));
+            unflagged.CompleteTurn(9, 160);
+            unflagged.Read(output, 0, 200);
+            var done = unflagged.TakeReports();
+            c.That(done.Count == 1 && done[0].PlayedSamples == 160 && !unflagged.Playhead.Playing, "turn.end completes an unflagged turn");
         }
 
         static void CueScheduling(Check c)
@@ -88,6 +96,21 @@ namespace AvatarTalk.Realtime.Tests
             head.SampleInChunk = 2000;
             c.Equal("sil", cues.Update(head).Viseme, "flush closes the mouth");
             c.Equal("sil", cues.Update(new Playhead()).Viseme, "silence when nothing plays");
+        }
+
+        static void Presets(Check c)
+        {
+            foreach (string v in new[] { "aa", "ih", "ou", "ee", "oh" })
+                c.Equal(v, BlendshapePresets.ForViseme(BlendshapePreset.Vrm, v)[0].Name, "VRM preset drives '" + v + "'");
+            c.Equal("viseme_PP", BlendshapePresets.ForViseme(BlendshapePreset.Oculus, "pp")[0].Name, "Oculus pp");
+            c.Equal("jawOpen", BlendshapePresets.ForViseme(BlendshapePreset.Arkit, "aa")[0].Name, "ARKit aa");
+            c.Equal(0, BlendshapePresets.ForViseme(BlendshapePreset.Vrm, "future").Length, "unknown viseme rests");
+            var smoother = new BlendshapeSmoother();
+            smoother.SetTargets(BlendshapePresets.ForViseme(BlendshapePreset.Vrm, "aa"), 1f);
+            float half = smoother.Step(0.05f)["aa"];
+            c.That(half > 0.5f && half < 0.8f, "smoothing eases in (" + half + ")");
+            smoother.SetTargets(BlendshapePresets.ForViseme(BlendshapePreset.Vrm, "sil"), 1f);
+            c.That(smoother.Step(1f)["aa"] < 0.01f, "and back out");
         }
 
         static void Reconnect(Check c)

@@ -201,6 +201,8 @@ namespace AvatarTalk.Realtime
                 cues.Flush(interrupted.Turn);
                 reporter.ReportNow(interrupted.Turn, played);
             }
+            var turnEnd = e as TurnEndEvent;
+            if (turnEnd != null && !turnEnd.Interrupted) playback.CompleteTurn(turnEnd.Turn, turnEnd.AudioSamples);
             if (e is ClosedEvent) playback.Clear();
             inbox.Add(e);
         }

@@ -107,6 +107,26 @@ namespace AvatarTalk.Realtime
             }
         }
 
+        /// <summary>
+        /// `turn.end` says how many samples the turn had: mark its final chunk as last, so the
+        /// turn is reported finished even if no chunk carried the last flag.
+        /// </summary>
+        public void CompleteTurn(int turn, long totalSamples)
+        {
+            lock (gate)
+            {
+                foreach (var chunk in queue)
+                    if (chunk.Turn == turn && chunk.FirstSample + chunk.Samples.Length >= totalSamples) chunk.Flags |= 1;
+                if (current != null && current.Turn == turn && current.FirstSample + current.Samples.Length >= totalSamples)
+                    current.Flags |= 1;
+                bool alreadyPlayed = current == null && playhead.Playing && playhead.Turn == turn && playhead.TurnPlayedSamples >= totalSamples;
+                if (!alreadyPlayed) return;
+                reports.Enqueue(new PlaybackReport { Turn = turn, PlayedSamples = playhead.TurnPlayedSamples, Final = true });
+                playhead.Playing = false;
+                waitingForPrebuffer = true;
+            }
+        }
+
         /// <summary>Drops everything (e.g. on disconnect).</summary>
         public void Clear()
         {

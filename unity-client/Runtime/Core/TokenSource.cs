@@ -91,7 +91,7 @@ namespace AvatarTalk.Realtime
             {
                 token = null;
                 string why = e.Status == 429 ? "Too many login attempts; wait and try again."
-                    : e.Status == 401 ? "Login refused: the username or password is wrong."
+                    : e.Status == 401 || e.Code == "bad_credentials" ? "Login refused: the username or password is wrong."
                     : "Login failed: " + e.Message;
                 throw new AuthenticationException(e.Code ?? "login_failed", why, e);
             }
