@@ -11,6 +11,7 @@ export TEST_ARTIFACTS="${TEST_ARTIFACTS:-$PWD/test-artifacts}"
 mkdir -p "$TEST_ARTIFACTS"
 
 .venv/bin/ruff check .
+(cd frontend && npm test --silent)
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 status=$?
