@@ -16,6 +16,10 @@ set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 status=$?
 set -e
+# Threads of the live servers may still hold a connection when pytest drops its database.
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS test_avatar_talk_$$ WITH (FORCE)" >/dev/null 2>&1 || true
+fi
 # pytest exits 5 when nothing ran: that is a failure here, not a pass.
 if [ "$status" -eq 5 ]; then echo "No tests ran." >&2; exit 1; fi
 exit "$status"

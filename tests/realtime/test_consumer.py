@@ -140,3 +140,72 @@ async def test_bad_input_gets_typed_errors_and_session_survives(voice_settings, 
     await client.send({"type": "ping", "id": 7})
     assert (await client.until("pong"))["id"] == 7
     await client.transport.communicator.disconnect()
+
+
+async def test_missing_whisper_model_is_reported_and_typing_still_works(voice_settings, conversation, alice_token):
+    voice_settings.VOICE_STT_MODEL = "/nonexistent/whisper-model"
+    client = ProtocolClient(CommunicatorTransport(await connect(conversation.pk, alice_token)))
+    ready = await client.until("ready")
+    assert ready["stt"]["available"] is False
+    assert "prefetch_stt_model" in ready["stt"]["message"] or "VOICE_STT_MODEL" in ready["stt"]["message"]
+    await client.send(START)
+    await client.send({"type": "text", "text": "들리세요?"})
+    assert (await client.until("turn.end", timeout=60))["text"]
+    await client.transport.communicator.disconnect()
+
+
+async def test_without_key_or_server_the_offline_responder_is_labelled(voice_settings, conversation, alice_token):
+    voice_settings.OPENAI_API_KEY = ""
+    voice_settings.OPENAI_BASE_URL = ""
+    client = ProtocolClient(CommunicatorTransport(await connect(conversation.pk, alice_token)))
+    assert (await client.until("ready"))["llm"]["offline"] is True
+    await client.send(START)
+    await client.send({"type": "text", "text": "안녕"})
+    end = await client.until("turn.end", timeout=60)
+    assert "오프라인" in end["text"]
+    await client.transport.communicator.disconnect()
+
+
+async def test_llm_failure_is_an_error_event_and_the_user_turn_is_kept(voice_settings, conversation, alice_token, fake_llm):
+    fake_llm.fail_with = 500
+    client = ProtocolClient(CommunicatorTransport(await connect(conversation.pk, alice_token)))
+    await client.until("ready")
+    await client.send(START)
+    await client.send({"type": "text", "text": "대답해 줄래?"})
+    assert (await client.until("error", timeout=30))["code"] == "llm_error"
+    await client.send({"type": "ping", "id": "still-alive"})
+    assert (await client.until("pong"))["id"] == "still-alive"
+    await client.transport.communicator.disconnect()
+    turns = await database_sync_to_async(list)(Turn.objects.filter(conversation=conversation))
+    assert [(t.role, t.text) for t in turns] == [("user", "대답해 줄래?")]
+
+
+async def test_dropping_the_socket_mid_reply_saves_what_was_said(voice_settings, conversation, alice_token, fake_llm):
+    fake_llm.replies = ["[joy] " + "아주 긴 대답이에요. " * 40]
+    fake_llm.token_delay_s = 0.01
+    client = ProtocolClient(CommunicatorTransport(await connect(conversation.pk, alice_token)))
+    await client.until("ready")
+    await client.send(START)
+    await client.send({"type": "text", "text": "길게 말해 줘"})
+    await client.until("reply.delta")
+    await client.until("visemes")
+    await client.transport.communicator.disconnect()
+    turns = await database_sync_to_async(list)(Turn.objects.filter(conversation=conversation).order_by("index"))
+    assert [t.role for t in turns] == ["user", "assistant"]
+    assert turns[1].interrupted and turns[1].interrupted_by == "disconnect" and turns[1].text
+
+
+async def test_a_message_flood_is_refused_then_closed_with_4429(voice_settings, conversation, alice_token):
+    communicator = await connect(conversation.pk, alice_token)
+    client = ProtocolClient(CommunicatorTransport(communicator))
+    await client.until("ready")
+    for number in range(400):
+        await client.send({"type": "ping", "id": number})
+    codes, close_code = [], None
+    while close_code is None:
+        message = await communicator.receive_output(timeout=10)
+        if message["type"] == "websocket.close":
+            close_code = message["code"]
+        elif message.get("text") and json.loads(message["text"])["type"] == "error":
+            codes.append(json.loads(message["text"])["code"])
+    assert "rate_limited" in codes and close_code == 4429
