@@ -72,9 +72,13 @@ class PersonaAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj: Persona, form, change: bool) -> None:
-        before = services.snapshot(Persona.objects.get(pk=obj.pk)) if change else None
+        # Taken before anything is saved; recorded after the inlines (voice clips) are.
+        request._persona_before = services.snapshot(Persona.objects.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
-        services.record_revision(obj, before, request.user)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.record_revision(form.instance, getattr(request, "_persona_before", None), request.user)
 
 
 @admin.register(PersonaRevision)

@@ -17,6 +17,11 @@ def snapshot(persona: Persona) -> dict[str, Any]:
     """The persona's editable fields as plain JSON values."""
     data = model_to_dict(persona, exclude=list(_TRACKED_EXCLUDE))
     data["avatar_vrm"] = persona.avatar_vrm.name or ""
+    if persona.pk:
+        data["reference_clips"] = {
+            clip.emotion: f"{clip.audio.name or clip.server_path} | {clip.prompt_lang} | {clip.prompt_text}"
+            for clip in persona.reference_clips.order_by("emotion")
+        }
     return data
 
 

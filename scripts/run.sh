@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py bootstrap
-echo "Open http://127.0.0.1:8000"
+.venv/bin/python manage.py voice_status
+echo "Open http://${HOST:-127.0.0.1}:${PORT:-8000}"
 exec .venv/bin/python -m daphne -b "${HOST:-127.0.0.1}" -p "${PORT:-8000}" project.asgi:application
