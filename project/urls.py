@@ -1,23 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from accounts import api as accounts_api
 from accounts import views as accounts_views
 from conversations import api as conversations_api
 from feedback import api as feedback_api
 from personas import api as personas_api
-
-
-def metrics_view(request):
-    """Prometheus scrape endpoint (the proxy keeps it off the public internet)."""
-    return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)
-
 
 api_patterns = [
     path("auth/token", accounts_api.TokenIssueView.as_view(), name="token-issue"),
@@ -42,8 +34,6 @@ api_patterns = [
 
 urlpatterns = [
     path("", include("personas.urls")),
-    path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
-    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
