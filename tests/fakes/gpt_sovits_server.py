@@ -15,9 +15,11 @@ import time
 import wave
 from array import array
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.local_http import LocalHTTPServer
 
 LANGUAGES = {"auto", "auto_yue", "en", "zh", "ja", "yue", "ko", "all_zh", "all_ja", "all_yue"}
 LANGUAGES |= {"all_ko"}
@@ -58,7 +60,7 @@ def _is_streaming(value: Any) -> bool:
     return bool(value)
 
 
-class FakeGPTSoVITSServer:
+class FakeGPTSoVITSServer(LocalHTTPServer):
     """Threaded fake of api_v2 on 127.0.0.1; use as a context manager or call close()."""
 
     def __init__(
@@ -81,31 +83,7 @@ class FakeGPTSoVITSServer:
         self.max_concurrency = 0
         self._active = 0
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        # A short poll interval keeps close() (and so each test) fast.
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
-
-    @property
-    def base_url(self) -> str:
-        """The server's root URL, e.g. http://127.0.0.1:PORT."""
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def close(self) -> None:
-        """Stop serving and free the port."""
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeGPTSoVITSServer:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        super().__init__()
 
     def validation_error(self, params: dict[str, Any]) -> str | None:
         """The message api_v2's check_params would answer with, or None."""

@@ -19,9 +19,10 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.local_http import LocalHTTPServer
 
 ReplySource = list[str] | Callable[[dict[str, Any]], str]
 
@@ -34,7 +35,9 @@ def split_into_deltas(text: str, size: int = DELTA_CHARS) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
 
-class FakeOpenAIChatServer:
+class FakeOpenAIChatServer(LocalHTTPServer):
+    url_prefix = "/v1"
+
     """A threaded HTTP server on 127.0.0.1 answering `POST /v1/chat/completions`."""
 
     def __init__(
@@ -51,40 +54,16 @@ class FakeOpenAIChatServer:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []  # lower-cased header names
         self._release = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        # A short poll interval keeps `stop()` (and so each test) fast.
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__()
 
-    @property
-    def base_url(self) -> str:
-        """The URL to pass as the OpenAI client's `base_url`."""
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
+    def _before_close(self) -> None:
+        self._release.set()
 
     def start(self) -> FakeOpenAIChatServer:
-        """Start serving in a background thread."""
-        self._thread.start()
+        """Kept for callers that start explicitly; the server already serves."""
         return self
 
-    def stop(self) -> None:
-        """Release hanging handlers and shut the server down."""
-        self._release.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def __enter__(self) -> FakeOpenAIChatServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    stop = LocalHTTPServer.close
 
     def reply_for(self, body: dict[str, Any]) -> str:
         """The reply text for a request: by function, or the n-th list entry."""

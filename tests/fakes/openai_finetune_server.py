@@ -22,9 +22,10 @@ import threading
 import time
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.local_http import LocalHTTPServer
 
 FINE_TUNED_MODEL = "ft:gpt-4o-mini-2024-07-18:test-org::fake123"
 _ids = itertools.count(1)
@@ -34,7 +35,9 @@ def _error(message: str, param: str | None = None, code: str | None = None) -> d
     return {"error": {"message": message, "type": "invalid_request_error", "param": param, "code": code}}
 
 
-class FakeOpenAIFineTuneServer:
+class FakeOpenAIFineTuneServer(LocalHTTPServer):
+    url_prefix = "/v1"
+
     """A threaded HTTP server on 127.0.0.1 for `/v1/files` and `/v1/fine_tuning/jobs`."""
 
     def __init__(self, outcome: str = "succeeded", fail_uploads_with: int | None = None) -> None:
@@ -45,22 +48,7 @@ class FakeOpenAIFineTuneServer:
         self.events: dict[str, list[dict[str, Any]]] = {}
         self.requests: list[tuple[str, str]] = []  # (method, path)
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def __enter__(self) -> FakeOpenAIFineTuneServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().__init__()
 
     # --- behaviour -------------------------------------------------------------------
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import numpy as np
@@ -15,11 +14,14 @@ import pytest
 
 from conversations.pipeline.interfaces import ProviderError, TextToSpeech, VoiceSettings
 from conversations.pipeline.tts.openai_tts import OPENAI_PCM_SAMPLE_RATE, OpenAITTS
+from tests.fakes.local_http import LocalHTTPServer
 
 API_KEY = "sk-test-key"
 
 
-class FakeSpeechServer:
+class FakeSpeechServer(LocalHTTPServer):
+    url_prefix = "/v1"
+
     """Answers POST /v1/audio/speech with chunked 24 kHz PCM, as OpenAI does for "pcm"."""
 
     def __init__(self, status: int = 200, chunk_delay_s: float = 0.0) -> None:
@@ -27,21 +29,7 @@ class FakeSpeechServer:
         self.chunk_delay_s = chunk_delay_s
         self.requests: list[dict[str, Any]] = []
         self.sent: list[bytes] = []
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().__init__()
 
     def pcm_for(self, text: str) -> bytes:
         """Noise whose length grows with the text, so every request's audio is distinct."""
@@ -122,9 +110,7 @@ async def test_streams_24khz_pcm_exactly_as_sent(server: FakeSpeechServer) -> No
 
 async def test_emotion_and_speed_reach_models_that_take_them(server: FakeSpeechServer) -> None:
     tts = OpenAITTS(server.base_url, API_KEY)
-    await collect(
-        tts, "좋아요!", voice=VoiceSettings(openai_voice="alloy", speed=1.25), emotion="joy"
-    )
+    await collect(tts, "좋아요!", voice=VoiceSettings(openai_voice="alloy", speed=1.25), emotion="joy")
     await collect(tts, "네.", emotion="neutral")
 
     joyful, neutral = server.requests
