@@ -5,6 +5,7 @@
 import * as THREE from "three";
 import { GLTFLoader } from "three/examples/jsm/loaders/GLTFLoader.js";
 import { VRMLoaderPlugin, VRMUtils } from "@pixiv/three-vrm";
+import { Blinker } from "./blink.js";
 
 // Protocol viseme -> VRM expression presets (weights). Consonants borrow vowel shapes:
 // VRM has no closed-lips or f/v preset, so pp closes the mouth and ff/ss show a slit.
@@ -58,8 +59,7 @@ class VrmAvatar {
     this.weights = Object.fromEntries([...MOUTH_PRESETS, ...EMOTION_PRESETS, "blink"].map((k) => [k, 0]));
     this.target = { viseme: "sil", weight: 0, emotion: "neutral", intensity: 0 };
     this.last = 0;
-    this.nextBlink = 2;
-    this.blinkStart = -1;
+    this.blinker = new Blinker(2);
   }
 
   setState(state) {
@@ -81,7 +81,7 @@ class VrmAvatar {
     for (const [k, v] of Object.entries(mouth)) goal[k] = v * (this.target.weight ?? 1);
     const preset = EMOTION_TO_VRM[this.target.emotion] || "neutral";
     goal[preset] = preset === "neutral" ? 1 : Math.max(0.4, this.target.intensity ?? 1);
-    goal.blink = this.blink(t);
+    goal.blink = this.blinker.amount(t);
     const manager = vrm.expressionManager;
     for (const k of Object.keys(this.weights)) {
       // Mouth moves fast, the mood drifts: expressions ease at different speeds.
@@ -98,18 +98,6 @@ class VrmAvatar {
     this.last = t;
     vrm.update(delta);
     renderer.render(this.scene, camera);
-  }
-
-  blink(t) {
-    if (this.blinkStart < 0 && t >= this.nextBlink) this.blinkStart = t;
-    if (this.blinkStart < 0) return 0;
-    const phase = (t - this.blinkStart) / 0.16;
-    if (phase >= 1) {
-      this.blinkStart = -1;
-      this.nextBlink = t + 2 + Math.random() * 3.5;
-      return 0;
-    }
-    return Math.sin(phase * Math.PI);
   }
 
   dispose() {

@@ -2,6 +2,8 @@
 // shape per viseme, blinking, idle sway and an expression per emotion. Styles
 // ("default", "cat", "robot") only change decorations, so every persona lip-syncs alike.
 
+import { Blinker } from "./blink.js";
+
 // Mouth geometry per viseme, in face-radius units: width, opening height, roundness
 // (0 wide .. 1 round), teeth visible, lips pressed, lower lip tucked (f/v).
 export const MOUTH_SHAPES = {
@@ -38,26 +40,13 @@ export class CanvasAvatar {
     this.mouth = { ...MOUTH_SHAPES.sil };
     this.face = { ...EXPRESSIONS.neutral };
     this.target = { viseme: "sil", weight: 0, emotion: "neutral", intensity: 0 };
-    this.nextBlink = 1.5;
-    this.blinkStart = -1;
+    this.blinker = new Blinker(1.5);
     this.listening = false;
   }
 
   /** Set the pose to reach: {viseme, weight, emotion, intensity}. */
   setState(state) {
     this.target = state;
-  }
-
-  blinkAmount(t) {
-    if (this.blinkStart < 0 && t >= this.nextBlink) this.blinkStart = t;
-    if (this.blinkStart < 0) return 0;
-    const phase = (t - this.blinkStart) / 0.16;
-    if (phase >= 1) {
-      this.blinkStart = -1;
-      this.nextBlink = t + 2 + Math.random() * 3.5;
-      return 0;
-    }
-    return Math.sin(phase * Math.PI);
   }
 
   /** Draw one frame at wall time `t` seconds (idle motion and blinking use it). */
@@ -171,7 +160,7 @@ export class CanvasAvatar {
 
   drawEyes(r, t) {
     const { ctx, face } = this;
-    const blink = this.blinkAmount(t);
+    const blink = this.blinker.amount(t);
     const open = Math.max(0, face.eyeOpen * (1 - blink));
     for (const side of [-1, 1]) {
       const ex = side * r * 0.38;

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.fakes.local_http import LocalHTTPServer
+from tests.fakes.local_http import LocalHTTPServer, QuietHandler
 
 LANGUAGES = {"auto", "auto_yue", "en", "zh", "ja", "yue", "ko", "all_zh", "all_ja", "all_yue"}
 LANGUAGES |= {"all_ko"}
@@ -104,14 +104,7 @@ class FakeGPTSoVITSServer(LocalHTTPServer):
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Like uvicorn: without TCP_NODELAY each small chunk waits for a delayed ACK.
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args: object) -> None:
-                pass  # keep test output clean
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 url = urlsplit(self.path)
                 if url.path != "/tts":

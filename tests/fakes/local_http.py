@@ -46,3 +46,14 @@ class LocalHTTPServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 handler that streams promptly and keeps test output clean."""
+
+    protocol_version = "HTTP/1.1"
+    # Like uvicorn: without TCP_NODELAY each small streamed chunk waits for a delayed ACK.
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args: object) -> None:
+        pass

@@ -25,7 +25,7 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.fakes.local_http import LocalHTTPServer
+from tests.fakes.local_http import LocalHTTPServer, QuietHandler
 
 FINE_TUNED_MODEL = "ft:gpt-4o-mini-2024-07-18:test-org::fake123"
 _ids = itertools.count(1)
@@ -156,10 +156,7 @@ class FakeOpenAIFineTuneServer(LocalHTTPServer):
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _send(self, status: int, payload: dict[str, Any]) -> None:
                 body = json.dumps(payload).encode()
                 self.send_response(status)

@@ -14,7 +14,7 @@ import pytest
 
 from conversations.pipeline.interfaces import ProviderError, TextToSpeech, VoiceSettings
 from conversations.pipeline.tts.openai_tts import OPENAI_PCM_SAMPLE_RATE, OpenAITTS
-from tests.fakes.local_http import LocalHTTPServer
+from tests.fakes.local_http import LocalHTTPServer, QuietHandler
 
 API_KEY = "sk-test-key"
 
@@ -40,13 +40,7 @@ class FakeSpeechServer(LocalHTTPServer):
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 body["authorization"] = self.headers.get("Authorization")
