@@ -30,6 +30,12 @@ class ReferenceClipForm(forms.ModelForm):
             validate_audio(upload)
         return upload
 
+    def _post_clean(self) -> None:
+        # A refused upload already says what is wrong; the model's "upload a clip or
+        # give a path" check would only add a confusing second error.
+        if not self.has_error("audio"):
+            super()._post_clean()
+
 
 class ReferenceClipInline(admin.TabularInline):
     model = ReferenceClip

@@ -48,7 +48,13 @@ def validate_emotions(value: object) -> None:
     for item in value:
         if not isinstance(item, str):
             raise ValidationError(f"Emotion {item!r} is not a word.")
-        emotion_name_validator(item)
+        try:
+            emotion_name_validator(item)
+        except ValidationError:
+            # Re-raised with its own code: JSONField swaps any "invalid" message for "Value must be valid JSON."
+            raise ValidationError(
+                f"Emotion {item!r} is not a lower-case word like joy or sad.", code="invalid_emotion"
+            ) from None
     if "neutral" not in value:
         raise ValidationError('The emotions must include "neutral" (the fallback).')
 
