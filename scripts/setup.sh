@@ -8,13 +8,15 @@ APT_PACKAGES=(
   espeak-ng libespeak-ng1 ffmpeg sox
   chromium fonts-noto-cjk
   mono-mcs mono-devel libnewtonsoft-json-cil-dev
-  nodejs npm
   redis-server postgresql postgresql-client
 )
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# Node.js may come from elsewhere (NodeSource ships npm inside nodejs): only add it if absent.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -q
