@@ -31,4 +31,5 @@ PYTHON="${PYTHON:-python3}"
 (cd frontend && npm ci --no-audit --no-fund && npm run build)
 
 .venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py collectstatic --noinput -v0
 echo "Set-up complete. Start the app with: bash scripts/run.sh"

@@ -108,4 +108,6 @@ def test_spoken_korean_is_real_speech_padded_with_silence():
     assert rms_dbfs(lead) == SILENCE_FLOOR_DBFS
     assert rms_dbfs(tail) == SILENCE_FLOOR_DBFS
     assert rms_dbfs(pcm[len(lead) : -len(tail)]) > -30
-    assert [len(f) for f in frames(silence(50), 20)] == [640, 640, 320]
+    # Like a real microphone, the last frame is whole: padded with silence.
+    assert [len(f) for f in frames(silence(50), 20)] == [640, 640, 640]
+    assert frames(b"\x01\x00" * 330, 20)[-1] == b"\x01\x00" * 10 + b"\x00" * 620
