@@ -7,6 +7,7 @@ about 0.1 ms per 32 ms of audio and deciding early is what keeps latency low.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -102,6 +103,7 @@ def _load_conversation(conversation_id: int) -> Conversation | None:
 
 class ConversationConsumer(AsyncWebsocketConsumer):
     session: VoiceSession | None = None
+    idle_watch: asyncio.Task | None = None
 
     async def connect(self) -> None:
         offered = self.scope.get("subprotocols", [])
@@ -135,6 +137,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         next_turn = await database_sync_to_async(next_turn_index)(conversation.pk)
         self.resumed = next_turn > 0
         metrics.ACTIVE_SESSIONS.inc()
+        self.last_activity = time.monotonic()
+        self.idle_watch = asyncio.create_task(self._close_when_idle(settings.WS_IDLE_TIMEOUT_S))
         self.session = VoiceSession(
             persona=persona,
             providers=providers,
@@ -164,6 +168,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.session is None:
             return
+        self.last_activity = time.monotonic()
         try:
             if bytes_data is not None:
                 await self._receive_audio(bytes_data)
@@ -212,7 +217,19 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         await self.send_event(EndedEvent(conversation=self.conversation.pk))
         await self.close(code=1000)
 
+    async def _close_when_idle(self, timeout_s: float) -> None:
+        """Close a socket that sent nothing for `timeout_s` (a forgotten tab holds resources)."""
+        while True:
+            remaining = self.last_activity + timeout_s - time.monotonic()
+            if remaining <= 0:
+                message = f"Nothing received for {timeout_s:g} s; closing."
+                await self._refuse(CloseCode.IDLE_TIMEOUT, ErrorCode.IDLE_TIMEOUT, message)
+                return
+            await asyncio.sleep(remaining)
+
     async def disconnect(self, code: int) -> None:
+        if self.idle_watch is not None and self.idle_watch is not asyncio.current_task():
+            self.idle_watch.cancel()
         if self.session is not None:
             metrics.ACTIVE_SESSIONS.dec()
             await self.session.close()

@@ -35,6 +35,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A realtime socket that sends nothing for this long is closed with 4408.
+WS_IDLE_TIMEOUT_S = env_float("WS_IDLE_TIMEOUT_S", 300.0, minimum=1.0)
 # Browser origins allowed to open the realtime socket; empty means "same host as ALLOWED_HOSTS".
 WS_ALLOWED_ORIGINS = env_list("WS_ALLOWED_ORIGINS")
 

@@ -70,6 +70,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     CONVERSATION_ENDED = "conversation_ended"
+    IDLE_TIMEOUT = "idle_timeout"
 
 
 class ProtocolError(Exception):

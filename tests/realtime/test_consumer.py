@@ -166,7 +166,9 @@ async def test_without_key_or_server_the_offline_responder_is_labelled(voice_set
     await client.transport.communicator.disconnect()
 
 
-async def test_llm_failure_is_an_error_event_and_the_user_turn_is_kept(voice_settings, conversation, alice_token, fake_llm):
+async def test_llm_failure_is_an_error_event_and_the_user_turn_is_kept(
+    voice_settings, conversation, alice_token, fake_llm
+):
     fake_llm.fail_with = 500
     client = ProtocolClient(CommunicatorTransport(await connect(conversation.pk, alice_token)))
     await client.until("ready")
@@ -209,3 +211,52 @@ async def test_a_message_flood_is_refused_then_closed_with_4429(voice_settings, 
         elif message.get("text") and json.loads(message["text"])["type"] == "error":
             codes.append(json.loads(message["text"])["code"])
     assert "rate_limited" in codes and close_code == 4429
+
+
+async def test_a_silent_socket_is_closed_with_4408(voice_settings, conversation, alice_token):
+    voice_settings.WS_IDLE_TIMEOUT_S = 0.5
+    client = ProtocolClient(CommunicatorTransport(await connect(conversation.pk, alice_token)))
+    await client.until("ready")
+    error, code = await closing(client.transport.communicator)
+    assert (error["code"], error["fatal"], code) == ("idle_timeout", True, 4408)
+
+
+@pytest.fixture
+def gpt_sovits_persona(persona):
+    from personas.models import ReferenceClip
+
+    persona.tts_backend = "gpt_sovits"
+    persona.save()
+    ReferenceClip.objects.create(
+        persona=persona, emotion="neutral", server_path="/refs/haru-neutral.wav", prompt_text="안녕", prompt_lang="ko"
+    )
+    ReferenceClip.objects.create(
+        persona=persona, emotion="joy", server_path="/refs/haru-joy.wav", prompt_text="좋아!", prompt_lang="ko"
+    )
+    return persona
+
+
+async def test_a_gpt_sovits_persona_speaks_with_its_emotion_clip(voice_settings, gpt_sovits_persona, alice, fake_llm):
+    from tests.fakes.gpt_sovits_server import FakeGPTSoVITSServer
+
+    conversation = await database_sync_to_async(start_conversation)(alice, gpt_sovits_persona)
+    token = await database_sync_to_async(lambda: issue_token(alice).secret)()
+    fake_llm.replies = ["[joy] 좋아요! 같이 해요."]
+    with FakeGPTSoVITSServer(sample_rate=32000) as tts_server:
+        voice_settings.GPT_SOVITS_URL = tts_server.base_url
+        client = ProtocolClient(CommunicatorTransport(await connect(conversation.pk, token)))
+        assert (await client.until("ready"))["tts"]["backend"] == "gpt_sovits"
+        await client.send(START)
+        await client.send({"type": "text", "text": "놀자"})
+        end = await client.until("turn.end", timeout=60)
+        await client.transport.communicator.disconnect()
+    assert end["sample_rate"] == 32000 and end["audio_samples"] > 0
+    assert {header.sample_rate for header, _ in client.received.audio} == {32000}
+    request = tts_server.requests[0].params
+    assert (request["ref_audio_path"], request["prompt_text"], request["text_lang"]) == (
+        "/refs/haru-joy.wav",
+        "좋아!",
+        "ko",
+    )
+    cues = [cue for event in client.received.of_type("visemes") for cue in event["cues"]]
+    assert {cue["viseme"] for cue in cues} - {"sil"}, "text-derived visemes expected for GPT-SoVITS audio"
