@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 AUDIO_BURST_S = 2.0
 # Rate-limit violations tolerated before the socket is closed with 4429.
 MAX_FLOOD_STRIKES = 20
+# Invalid frames tolerated (each answered with an `error`) before closing with 4400.
+MAX_PROTOCOL_ERRORS = 50
 
 
 class MessageRateGuard:
@@ -109,6 +111,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         offered = self.scope.get("subprotocols", [])
         await self.accept(SUBPROTOCOL if SUBPROTOCOL in offered else None)
         self.guard = MessageRateGuard()
+        self.protocol_errors = 0
         self.session_id = uuid.uuid4().hex[:12]
         self.audio_rate = 16_000
         user = self.scope.get("user")
@@ -176,8 +179,15 @@ class ConversationConsumer(AsyncWebsocketConsumer):
                 await self._receive_message(text_data)
         except ProtocolError as error:
             await self.send_event(ErrorEvent(code=error.code, message=error.message))
-            if error.code == ErrorCode.UNSUPPORTED_PROTOCOL:
-                await self.close(code=CloseCode.BAD_REQUEST)
+            self.protocol_errors += 1
+            if error.code == ErrorCode.UNSUPPORTED_PROTOCOL or self.protocol_errors > MAX_PROTOCOL_ERRORS:
+                await self._refuse(
+                    CloseCode.BAD_REQUEST, ErrorCode.INVALID_MESSAGE, "Too many invalid frames; closing."
+                )
+                return
+        except Exception:
+            log.exception("Failed to handle a frame")
+            await self.send_event(ErrorEvent(code=ErrorCode.INTERNAL_ERROR, message="The server failed on that frame."))
         if self.guard.strikes > MAX_FLOOD_STRIKES:
             await self._refuse(CloseCode.TOO_MANY_MESSAGES, ErrorCode.RATE_LIMITED, "Too many messages; closing.")
 

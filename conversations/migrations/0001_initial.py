@@ -6,63 +6,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('personas', '0001_initial'),
+        ("personas", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Conversation',
+            name="Conversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conversations', to=settings.AUTH_USER_MODEL)),
-                ('persona', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conversations', to='personas.persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(blank=True, max_length=200)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conversations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "persona",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="conversations", to="personas.persona"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Turn',
+            name="Turn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField(help_text='Order within the conversation.')),
-                ('role', models.CharField(choices=[('user', 'User'), ('assistant', 'Assistant')], max_length=10)),
-                ('source', models.CharField(choices=[('voice', 'Voice'), ('text', 'Typed'), ('greeting', 'Greeting')], default='voice', max_length=10)),
-                ('text', models.TextField(blank=True)),
-                ('spoken_text', models.TextField(blank=True)),
-                ('emotion', models.CharField(blank=True, max_length=24)),
-                ('interrupted', models.BooleanField(default=False)),
-                ('interrupted_by', models.CharField(blank=True, choices=[('', 'Not interrupted'), ('barge_in', 'User speech'), ('client', 'User action'), ('disconnect', 'Connection lost'), ('error', 'Provider error')], default='', max_length=12)),
-                ('started_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField()),
-                ('llm_model', models.CharField(blank=True, max_length=200)),
-                ('stt_ms', models.FloatField(blank=True, null=True)),
-                ('llm_first_token_ms', models.FloatField(blank=True, null=True)),
-                ('tts_first_audio_ms', models.FloatField(blank=True, null=True)),
-                ('voice_to_voice_ms', models.FloatField(blank=True, null=True)),
-                ('total_ms', models.FloatField(blank=True, null=True)),
-                ('audio_ms', models.FloatField(blank=True, help_text='Duration of the audio played or heard.', null=True)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='turns', to='conversations.conversation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("index", models.PositiveIntegerField(help_text="Order within the conversation.")),
+                ("role", models.CharField(choices=[("user", "User"), ("assistant", "Assistant")], max_length=10)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("voice", "Voice"), ("text", "Typed"), ("greeting", "Greeting")],
+                        default="voice",
+                        max_length=10,
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                ("spoken_text", models.TextField(blank=True)),
+                ("emotion", models.CharField(blank=True, max_length=24)),
+                ("interrupted", models.BooleanField(default=False)),
+                (
+                    "interrupted_by",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not interrupted"),
+                            ("barge_in", "User speech"),
+                            ("client", "User action"),
+                            ("disconnect", "Connection lost"),
+                            ("error", "Provider error"),
+                        ],
+                        default="",
+                        max_length=12,
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField()),
+                ("llm_model", models.CharField(blank=True, max_length=200)),
+                ("stt_ms", models.FloatField(blank=True, null=True)),
+                ("llm_first_token_ms", models.FloatField(blank=True, null=True)),
+                ("tts_first_audio_ms", models.FloatField(blank=True, null=True)),
+                ("voice_to_voice_ms", models.FloatField(blank=True, null=True)),
+                ("total_ms", models.FloatField(blank=True, null=True)),
+                (
+                    "audio_ms",
+                    models.FloatField(blank=True, help_text="Duration of the audio played or heard.", null=True),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="turns",
+                        to="conversations.conversation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['conversation', 'index'],
+                "ordering": ["conversation", "index"],
             },
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['owner', '-started_at'], name='conversatio_owner_i_f8a66a_idx'),
+            model_name="conversation",
+            index=models.Index(fields=["owner", "-started_at"], name="conversatio_owner_i_f8a66a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='turn',
-            constraint=models.UniqueConstraint(fields=('conversation', 'index'), name='turn_order_unique'),
+            model_name="turn",
+            constraint=models.UniqueConstraint(fields=("conversation", "index"), name="turn_order_unique"),
         ),
     ]

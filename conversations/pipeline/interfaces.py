@@ -101,9 +101,7 @@ class VisemeCue:
 class SpeechToText(Protocol):
     """Turns one finished utterance into text. Must not block the event loop."""
 
-    async def transcribe(
-        self, pcm: bytes, sample_rate: int, language: str | None
-    ) -> Transcript: ...
+    async def transcribe(self, pcm: bytes, sample_rate: int, language: str | None) -> Transcript: ...
 
 
 @runtime_checkable

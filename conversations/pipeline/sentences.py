@@ -15,9 +15,7 @@ CLOSERS = frozenset("\"'”’)]}」』》〉】")
 OPENERS = frozenset("\"'“‘([{「『《〈【")
 CLAUSE_MARKS = frozenset(",;:，、；：")
 # Written before a "." that does not end the sentence (compared lower-case, dots inside).
-ABBREVIATIONS = frozenset(
-    {"mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "approx", "fig", "cf"}
-)
+ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "approx", "fig", "cf"})
 DOTTED_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # e.g, i.e, U.S, a.m
 # Korean connective endings that close a clause ("…는데 ", "…지만 "); used only to
 # start the first chunk early, since guessing ends from endings alone misfires.
@@ -34,9 +32,7 @@ _NO_CUT = 0
 class SentenceSplitter:
     """Turns streamed text into chunks; the first one comes early so TTS starts sooner."""
 
-    def __init__(
-        self, first_chunk_min_chars: int = 12, max_chars: int = 150, language: str = "ko"
-    ) -> None:
+    def __init__(self, first_chunk_min_chars: int = 12, max_chars: int = 150, language: str = "ko") -> None:
         self.first_chunk_min_chars = first_chunk_min_chars
         self.max_chars = max_chars
         self.language = language

@@ -205,6 +205,14 @@ class VoiceSession:
         self._spawn(self._run_turn(utterance, text, greeting, speech_end))
 
     async def _run_turn(self, utterance: bytes, text: str, greeting: str, speech_end: float) -> None:
+        try:
+            await self._run_turn_in_order(utterance, text, greeting, speech_end)
+        except Exception:
+            # A bug or an outage (e.g. the database) must not leave the client waiting.
+            log.exception("Turn failed")
+            await self._error(ErrorCode.INTERNAL_ERROR, "The server failed on this turn; please try again.")
+
+    async def _run_turn_in_order(self, utterance: bytes, text: str, greeting: str, speech_end: float) -> None:
         async with self._turn_lock:
             clock = StageClock(speech_end=speech_end)
             if greeting:

@@ -66,11 +66,7 @@ def resolve_model_dir(model: str, download_root: str | None = None) -> str:
                 "stt_unavailable",
                 f"Whisper model {model!r} is not available locally ({error}): {_HOW_TO_FIX}.",
             ) from error
-    missing = [
-        name
-        for name in ("model.bin", "tokenizer.json")
-        if not os.path.isfile(os.path.join(folder, name))
-    ]
+    missing = [name for name in ("model.bin", "tokenizer.json") if not os.path.isfile(os.path.join(folder, name))]
     if missing:
         # Without tokenizer.json faster-whisper would try the network and hang or fail.
         raise ProviderUnavailable(
@@ -98,14 +94,11 @@ def load_whisper_model(
             from faster_whisper import WhisperModel
 
             try:
-                _models[key] = WhisperModel(
-                    folder, device=device, compute_type=compute_type, cpu_threads=cpu_threads
-                )
+                _models[key] = WhisperModel(folder, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
             except Exception as error:
                 raise ProviderUnavailable(
                     "stt_unavailable",
-                    f"Whisper model {model!r} failed to load on {device}/{compute_type} "
-                    f"({error}): {_HOW_TO_FIX}.",
+                    f"Whisper model {model!r} failed to load on {device}/{compute_type} ({error}): {_HOW_TO_FIX}.",
                 ) from error
         return _models[key]
 
@@ -134,9 +127,7 @@ class FasterWhisperSTT:
         self._executor = executor
 
     def _load(self) -> WhisperModel:
-        return load_whisper_model(
-            self.model, self.device, self.compute_type, self.cpu_threads, self.download_root
-        )
+        return load_whisper_model(self.model, self.device, self.compute_type, self.cpu_threads, self.download_root)
 
     def status(self) -> tuple[bool, str]:
         """Whether the model is loaded or loadable, and why not; never raises."""
@@ -164,9 +155,7 @@ class FasterWhisperSTT:
             language,
         )
 
-    def _transcribe_blocking(
-        self, pcm: bytes, sample_rate: int, language: str | None
-    ) -> Transcript:
+    def _transcribe_blocking(self, pcm: bytes, sample_rate: int, language: str | None) -> Transcript:
         model = self._load()
         if sample_rate != INPUT_SAMPLE_RATE:
             pcm = resample_pcm(pcm, sample_rate, INPUT_SAMPLE_RATE)

@@ -62,9 +62,7 @@ class SileroVad:
         """Speech probability of one 512-sample window (float32 samples or PCM16 bytes)."""
         samples = self._as_window(window)
         model_input = np.concatenate([self._context, samples])[None, :]
-        probs, self._h, self._c = self._session.run(
-            None, {"input": model_input, "h": self._h, "c": self._c}
-        )
+        probs, self._h, self._c = self._session.run(None, {"input": model_input, "h": self._h, "c": self._c})
         self._context = samples[-CONTEXT_SAMPLES:]
         return float(np.asarray(probs).reshape(-1)[0])
 
@@ -217,9 +215,7 @@ class Endpointer:
             self._candidate_speech = 0
         if self._candidate_start is not None and self._candidate_speech >= self._min_speech:
             return self._start_speech()
-        keep_from = (
-            self._candidate_start if self._candidate_start is not None else self._position
-        ) - self._pre_roll
+        keep_from = (self._candidate_start if self._candidate_start is not None else self._position) - self._pre_roll
         self._trim_history(keep_from)
         return None
 

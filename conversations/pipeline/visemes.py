@@ -68,9 +68,7 @@ IPA_VISEMES: dict[str, tuple[str, float]] = {
     **dict.fromkeys(["o", "ɔ", "ɒ", "ʌ", "ɤ"], ("oh", 1.0)),
     **dict.fromkeys(["m", "p", "b", "ɸ", "β"], ("pp", 1.0)),
     **dict.fromkeys(["f", "v"], ("ff", 1.0)),
-    **dict.fromkeys(
-        ["s", "z", "ʃ", "ʒ", "ɕ", "ʑ", "tɕ", "dʑ", "tʃ", "dʒ", "ts", "dz", "θ", "ð"], ("ss", 1.0)
-    ),
+    **dict.fromkeys(["s", "z", "ʃ", "ʒ", "ɕ", "ʑ", "tɕ", "dʑ", "tʃ", "dʒ", "ts", "dz", "θ", "ð"], ("ss", 1.0)),
     "_": ("sil", 1.0),  # espeak's pause phoneme
 }
 _IPA_MODIFIERS = str.maketrans("", "", "ˈˌːˑ\u0361\u035c\u0325\u031a\u0348'")
@@ -295,9 +293,7 @@ def _strip_silent_tail(phrase: list[_Unit]) -> list[_Unit]:
     return phrase
 
 
-def _onto_segments(
-    placed: Sequence[tuple[float, str, float]], segments: Sequence[tuple[int, int]]
-) -> list[VisemeCue]:
+def _onto_segments(placed: Sequence[tuple[float, str, float]], segments: Sequence[tuple[int, int]]) -> list[VisemeCue]:
     """Map cues from speech-only time onto real offsets: gaps become "sil"."""
     cues: list[VisemeCue] = []
     speech_before = 0

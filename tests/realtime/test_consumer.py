@@ -260,3 +260,19 @@ async def test_a_gpt_sovits_persona_speaks_with_its_emotion_clip(voice_settings,
     )
     cues = [cue for event in client.received.of_type("visemes") for cue in event["cues"]]
     assert {cue["viseme"] for cue in cues} - {"sil"}, "text-derived visemes expected for GPT-SoVITS audio"
+
+
+async def test_endless_invalid_frames_close_the_socket_with_4400(voice_settings, conversation, alice_token):
+    communicator = await connect(conversation.pk, alice_token)
+    client = ProtocolClient(CommunicatorTransport(communicator))
+    await client.until("ready")
+    for _ in range(60):
+        await client.transport.send_text("{not json")
+    codes, close_code = [], None
+    while close_code is None:
+        message = await communicator.receive_output(timeout=10)
+        if message["type"] == "websocket.close":
+            close_code = message["code"]
+        else:
+            codes.append(json.loads(message["text"])["code"])
+    assert codes.count("bad_json") == 51 and close_code == 4400

@@ -177,9 +177,7 @@ class _EspeakEngine:
         try:
             lib = ctypes.CDLL(library_path)
         except OSError as exc:
-            raise ProviderUnavailable(
-                "tts_unavailable", f"cannot load libespeak-ng: {exc}"
-            ) from exc
+            raise ProviderUnavailable("tts_unavailable", f"cannot load libespeak-ng: {exc}") from exc
         lib.espeak_Initialize.argtypes = (ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int)
         lib.espeak_Initialize.restype = ctypes.c_int
         lib.espeak_SetSynthCallback.argtypes = (_SynthCallback,)
@@ -197,13 +195,9 @@ class _EspeakEngine:
         )
         options = _INITIALIZE_PHONEME_EVENTS | _INITIALIZE_PHONEME_IPA
         path = data_path.encode() if data_path else None
-        sample_rate = lib.espeak_Initialize(
-            _AUDIO_OUTPUT_SYNCHRONOUS, _CALLBACK_BUFFER_MS, path, options
-        )
+        sample_rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, _CALLBACK_BUFFER_MS, path, options)
         if sample_rate <= 0:
-            raise ProviderUnavailable(
-                "tts_unavailable", f"espeak-ng failed to initialise (data path {data_path})"
-            )
+            raise ProviderUnavailable("tts_unavailable", f"espeak-ng failed to initialise (data path {data_path})")
         lib.espeak_SetSynthCallback(self._callback)
         self._lib = lib
         return sample_rate
@@ -237,9 +231,7 @@ class _EspeakEngine:
         text = job.text.encode("utf-8") + b"\0"
         self._job = job
         try:
-            status = lib.espeak_Synth(
-                text, len(text), 0, _POS_CHARACTER, 0, _CHARS_UTF8 | _ENDPAUSE, None, None
-            )
+            status = lib.espeak_Synth(text, len(text), 0, _POS_CHARACTER, 0, _CHARS_UTF8 | _ENDPAUSE, None, None)
         finally:
             self._job = None
         if job.error is not None:
@@ -315,8 +307,7 @@ def _engine_for(library_path: str | None) -> _EspeakEngine:
         elif key != _engine_key:
             raise ProviderError(
                 "tts_config",
-                f"libespeak-ng is already loaded from {_engine_key[0]} in this process; "
-                f"cannot also load {key[0]}",
+                f"libespeak-ng is already loaded from {_engine_key[0]} in this process; cannot also load {key[0]}",
             )
         return _engine
 

@@ -51,8 +51,7 @@ def choose_reference_clip(clips: Mapping[str, ReferenceClip], emotion: str | Non
         return next(iter(clips.values()))
     raise ProviderError(
         "tts_config",
-        "GPT-SoVITS needs a reference clip: set voice.reference_clips "
-        '(at least "neutral") on the persona',
+        'GPT-SoVITS needs a reference clip: set voice.reference_clips (at least "neutral") on the persona',
     )
 
 
@@ -120,9 +119,7 @@ class WavStreamDecoder:
             raise ProviderError("tts_error", "GPT-SoVITS WAV stream has no fmt chunk")
         audio_format, channels, sample_rate, _, _, bits = fmt
         if audio_format not in (1, 0xFFFE) or bits != 16:
-            raise ProviderError(
-                "tts_error", f"GPT-SoVITS sent {bits}-bit audio (format {audio_format}); need PCM16"
-            )
+            raise ProviderError("tts_error", f"GPT-SoVITS sent {bits}-bit audio (format {audio_format}); need PCM16")
         self.channels = max(1, channels)
         self.sample_rate = sample_rate
         # A streamed header carries a 0 (or all-ones) placeholder: read to the end then.

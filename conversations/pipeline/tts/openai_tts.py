@@ -59,9 +59,7 @@ class OpenAITTS:
         self.timeout_s = timeout_s
         # One client per event loop: its pooled connections cannot cross loops, and a
         # client per call would pay a TLS handshake for every sentence.
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncOpenAI] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncOpenAI] = weakref.WeakKeyDictionary()
 
     def _client(self) -> AsyncOpenAI:
         loop = asyncio.get_running_loop()
@@ -105,17 +103,11 @@ class OpenAITTS:
                     if usable:
                         yield SynthesizedAudio(data[:usable], OPENAI_PCM_SAMPLE_RATE)
         except (openai.APITimeoutError, *_TRANSPORT_TIMEOUTS) as exc:
-            raise ProviderError(
-                "tts_timeout", f"OpenAI TTS timed out after {self.timeout_s} s"
-            ) from exc
+            raise ProviderError("tts_timeout", f"OpenAI TTS timed out after {self.timeout_s} s") from exc
         except openai.APIConnectionError as exc:
             where = self.base_url or "api.openai.com"
-            raise ProviderUnavailable(
-                "tts_unavailable", f"OpenAI TTS at {where} is not reachable"
-            ) from exc
+            raise ProviderUnavailable("tts_unavailable", f"OpenAI TTS at {where} is not reachable") from exc
         except openai.APIStatusError as exc:
-            raise ProviderError(
-                "tts_error", f"OpenAI TTS (HTTP {exc.status_code}): {exc.message}"
-            ) from exc
+            raise ProviderError("tts_error", f"OpenAI TTS (HTTP {exc.status_code}): {exc.message}") from exc
         except _TRANSPORT_ERRORS as exc:
             raise ProviderError("tts_error", f"OpenAI TTS stream failed: {exc!r}") from exc
