@@ -100,6 +100,22 @@ class VrmAvatar {
     renderer.render(this.scene, camera);
   }
 
+  // For window.__talk: the expression values three-vrm holds, and the morph target
+  // influences they produced on the meshes (what the GPU actually draws).
+  debugWeights() {
+    const manager = this.vrm.expressionManager;
+    if (!manager) return {};
+    return Object.fromEntries(manager.expressions.map((e) => [e.expressionName, manager.getValue(e.expressionName)]));
+  }
+
+  debugMorphs() {
+    const influences = [];
+    this.vrm.scene.traverse((object) => {
+      if (object.morphTargetInfluences) influences.push(...object.morphTargetInfluences);
+    });
+    return influences;
+  }
+
   dispose() {
     VRMUtils.deepDispose(this.vrm.scene);
     this.renderer.dispose();

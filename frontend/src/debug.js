@@ -23,6 +23,10 @@ export function installDebugHook(page) {
     get visemesSeen() { return [...session.cues.visemesSeen]; },
     get emotionsSeen() { return [...session.cues.emotionsSeen]; },
     get avatar() { return page.avatarKind; },
+    get avatarError() { return page.avatarError || null; },
+    // VRM only (null for the built-in avatar): expression weights and morph influences.
+    get avatarWeights() { return page.avatar.debugWeights ? page.avatar.debugWeights() : null; },
+    get avatarMorphs() { return page.avatar.debugMorphs ? page.avatar.debugMorphs() : null; },
     get mic() { return page.root.dataset.mic || "off"; },
     get micFramesCaptured() { return page.mic.framesCaptured; },
     get activeTurns() { return session.playback.activeTurns(); },

@@ -82,6 +82,8 @@ class TalkPage {
       const { loadVrmAvatar } = await import("./avatar-vrm.js");
       const canvas = document.createElement("canvas");
       canvas.id = "talk-avatar-3d";
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", this.canvas.getAttribute("aria-label") || "");
       const vrm = await loadVrmAvatar(canvas, url);
       this.canvas.replaceWith(canvas);
       this.canvas = canvas;
@@ -89,6 +91,7 @@ class TalkPage {
       this.avatarKind = "vrm";
     } catch (error) {
       console.warn("talk: VRM avatar failed, using the built-in one", error);
+      this.avatarError = String(error && error.message ? error.message : error);
       this.notices.show("vrm", "warn", "The 3D avatar could not be loaded; showing the built-in one.");
     }
   }
