@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "personas",
     "conversations",
     "feedback",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -236,4 +237,17 @@ if FEEDBACK_EXPORT_EVERY_HOURS:
     CELERY_BEAT_SCHEDULE["feedback-periodic-export"] = {
         "task": "feedback.tasks.periodic_export",
         "schedule": FEEDBACK_EXPORT_EVERY_HOURS * 3600.0,
+    }
+
+# --- Backups ---
+# manage.py backup / restore and the scheduled backup (backups.tasks.run_backup).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+# Only the newest archives in BACKUP_DIR are kept; older ones are deleted after each backup.
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
+# Periodic backup on Celery beat; 0 hours (the default) turns it off.
+BACKUP_EVERY_HOURS = env_int("BACKUP_EVERY_HOURS", 0, minimum=0)
+if BACKUP_EVERY_HOURS:
+    CELERY_BEAT_SCHEDULE["backups-run-backup"] = {
+        "task": "backups.tasks.run_backup",
+        "schedule": BACKUP_EVERY_HOURS * 3600.0,
     }
