@@ -43,6 +43,9 @@ from conversations.protocol import (
 
 log = logging.getLogger(__name__)
 
+# How long closing a session waits for a user turn still being transcribed and saved.
+USER_TURN_SAVE_TIMEOUT_S = 15.0
+
 
 @dataclass(frozen=True, slots=True)
 class Providers:
@@ -93,11 +96,11 @@ class VoiceSession:
         self._next_turn = next_turn
         self._tasks: set[asyncio.Task] = set()
         self._turn_lock = asyncio.Lock()  # one reply generated at a time, in order
+        self._user_turns: set[asyncio.Task] = set()  # user turns being transcribed and saved
         self._reply: ReplyTurn | None = None  # the reply being generated or played
         self._endpointer: Endpointer | None = None
         self._resampler: StreamingResampler | None = None
         self._input_rate = INPUT_SAMPLE_RATE
-        self._samples_in = 0
         self.closed = False
 
     # --- input from the consumer ----------------------------------------------------
@@ -113,7 +116,6 @@ class VoiceSession:
             StreamingResampler(sample_rate, INPUT_SAMPLE_RATE) if sample_rate != INPUT_SAMPLE_RATE else None
         )
         self._endpointer = Endpointer(self.config.endpointer)
-        self._samples_in = 0
 
     async def push_audio(self, frame: bytes) -> None:
         """Feed one binary microphone frame; VAD runs inline (~0.1 ms per 32 ms window)."""
@@ -121,7 +123,6 @@ class VoiceSession:
             raise ProtocolError(ErrorCode.AUDIO_BEFORE_START, "Send `start` before audio frames.")
         validate_client_audio(frame, self._input_rate)
         pcm = self._resampler.process(frame) if self._resampler else frame
-        self._samples_in += len(pcm) // 2
         for decision in self._endpointer.feed(pcm):
             at_ms = int(1000 * decision.offset / INPUT_SAMPLE_RATE)
             if decision.kind == "start":
@@ -179,6 +180,9 @@ class VoiceSession:
                 reply.task.cancel()
             with contextlib.suppress(Exception):
                 await self._finish_reply(reply, interrupted_by="disconnect", notify=False)
+        if self._user_turns:
+            # What the user already said is kept: let transcription and saving finish.
+            await asyncio.wait(list(self._user_turns), timeout=USER_TURN_SAVE_TIMEOUT_S)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -213,18 +217,24 @@ class VoiceSession:
             await self._error(ErrorCode.INTERNAL_ERROR, "The server failed on this turn; please try again.")
 
     async def _run_turn_in_order(self, utterance: bytes, text: str, greeting: str, speech_end: float) -> None:
-        async with self._turn_lock:
-            clock = StageClock(speech_end=speech_end)
-            if greeting:
+        clock = StageClock(speech_end=speech_end)
+        if greeting:
+            async with self._turn_lock:
                 await self._reply_with(ReplyTurn(self._allocate_turn(), clock, source="greeting"), None, greeting)
+            return
+        # Heard and saved at once, even while an earlier reply still plays, and even if
+        # this task is cancelled or the socket closes meanwhile (close() waits for it).
+        taking = self._spawn(self._take_user_turn(utterance, text, clock))
+        self._user_turns.add(taking)
+        taking.add_done_callback(self._user_turns.discard)
+        heard = await asyncio.shield(taking)
+        if heard is None or self.closed:
+            return
+        async with self._turn_lock:  # replies are generated one at a time, in order
+            if self.closed:
                 return
-            # The user's words are saved even if a barge-in cancels this task meanwhile.
-            heard = await asyncio.shield(self._spawn(self._take_user_turn(utterance, text, clock)))
-            if heard is None or self.closed:
-                return
-            user_text, user_turn_id = heard
             reply = ReplyTurn(self._allocate_turn(), clock, source="voice" if utterance else "text")
-            await self._reply_with(reply, (user_text, user_turn_id), None)
+            await self._reply_with(reply, heard, None)
 
     async def _take_user_turn(self, utterance: bytes, text: str, clock: StageClock) -> tuple[str, int] | None:
         started_at = utc_now()
@@ -233,7 +243,8 @@ class VoiceSession:
             if not text:
                 return None
         number = self._allocate_turn()
-        await self.sink.send_event(TranscriptEvent(turn=number, text=text, final=True))
+        if not self.closed:
+            await self.sink.send_event(TranscriptEvent(turn=number, text=text, final=True))
         turn_id = await self.store.save_turn(
             SavedTurn(
                 index=number,

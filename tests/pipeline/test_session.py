@@ -187,3 +187,18 @@ async def test_greeting_is_spoken_without_the_llm():
     assert end.text == "안녕하세요! 하루예요." and sink.audio and llm.requests == []
     assert store.turns[0].source == "greeting"
     await session.close()
+
+
+class SlowSTT(InstantSTT):
+    async def transcribe(self, pcm: bytes, sample_rate: int, language: str | None):
+        await asyncio.sleep(0.3)
+        return await super().transcribe(pcm, sample_rate, language)
+
+
+async def test_closing_while_transcribing_still_saves_what_the_user_said():
+    session, sink, store = make_session(providers(stt=SlowSTT("마지막 한마디")))
+    session.start_audio(16000)
+    await feed(session, spoken_korean_wav("안녕하세요.", 16000, 300, 900))
+    assert sink.of_type("vad")[-1].state == "end"
+    await session.close()  # the socket drops before the transcript is ready
+    assert [(t.role, t.text) for t in store.turns] == [("user", "마지막 한마디")]
