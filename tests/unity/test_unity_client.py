@@ -46,17 +46,34 @@ def test_core_parses_every_golden_fixture(unity_build):
     assert "0 failed" in result.stdout
 
 
-def test_conformance_runner_talks_with_the_live_server(unity_build, voice_server, alice, persona, fake_llm, tmp_path):
+@pytest.mark.parametrize("barge_in", ["interrupt", "speech"])
+def test_conformance_runner_talks_with_the_live_server(
+    unity_build, voice_server, alice, persona, fake_llm, tmp_path, barge_in
+):
     fake_llm.replies = ["[joy] 안녕하세요! 만나서 반가워요.", LONG_REPLY]
     fake_llm.token_delay_s = 0.03
     wav = tmp_path / "speech.wav"
     wav.write_bytes(wav_bytes(spoken_korean_wav(SPOKEN_TEXT, 16_000, 300, 1_200), 16_000))
 
     result = run_mono(
-        unity_build, "conformance.exe",
-        "--server", voice_server.http_url, "--username", "alice", "--password", "alice-password-1",
-        "--persona", persona.slug, "--wav", str(wav), "--transcript", SPOKEN_TRANSCRIPT,
-        "--barge-in", "interrupt", "--timeout", "60",
+        unity_build,
+        "conformance.exe",
+        "--server",
+        voice_server.http_url,
+        "--username",
+        "alice",
+        "--password",
+        "alice-password-1",
+        "--persona",
+        persona.slug,
+        "--wav",
+        str(wav),
+        "--transcript",
+        SPOKEN_TRANSCRIPT,
+        "--barge-in",
+        barge_in,
+        "--timeout",
+        "60",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -68,9 +85,19 @@ def test_runner_reports_bad_credentials(unity_build, voice_server, alice, person
     wav.write_bytes(wav_bytes(spoken_korean_wav(SPOKEN_TEXT), 16_000))
 
     result = run_mono(
-        unity_build, "conformance.exe",
-        "--server", voice_server.http_url, "--username", "alice", "--password", "wrong-password",
-        "--wav", str(wav), "--transcript", SPOKEN_TRANSCRIPT, timeout=60,
+        unity_build,
+        "conformance.exe",
+        "--server",
+        voice_server.http_url,
+        "--username",
+        "alice",
+        "--password",
+        "wrong-password",
+        "--wav",
+        str(wav),
+        "--transcript",
+        SPOKEN_TRANSCRIPT,
+        timeout=60,
     )
 
     assert result.returncode == 3, result.stdout + result.stderr
@@ -88,10 +115,21 @@ def test_refused_token_is_reported(unity_build, voice_server, alice, persona, re
     conversation = start_conversation(alice, persona)
 
     result = run_mono(
-        unity_build, "conformance.exe",
-        "--server", voice_server.http_url, "--token", issued.secret, "--persona", persona.slug,
-        "--expect-refusal", f"token_{reason}", "--ws-path", f"/ws/conversations/{conversation.pk}/",
-        "--timeout", "20", timeout=60,
+        unity_build,
+        "conformance.exe",
+        "--server",
+        voice_server.http_url,
+        "--token",
+        issued.secret,
+        "--persona",
+        persona.slug,
+        "--expect-refusal",
+        f"token_{reason}",
+        "--ws-path",
+        f"/ws/conversations/{conversation.pk}/",
+        "--timeout",
+        "20",
+        timeout=60,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
