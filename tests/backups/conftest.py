@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -111,6 +112,16 @@ def media_files(media_root: Path) -> dict[str, bytes]:
 def no_staging_left(media_root: Path) -> bool:
     """True when no restore staging folder was left behind."""
     return not [p for p in media_root.iterdir() if p.name.startswith(STAGING_PREFIX)]
+
+
+@contextmanager
+def nothing_changes(media_root: Path) -> Iterator[None]:
+    """Assert that the block leaves every row, every media file and no staging behind."""
+    rows, media = snapshot(), media_files(media_root)
+    yield
+    assert snapshot() == rows
+    assert media_files(media_root) == media
+    assert no_staging_left(media_root)
 
 
 def rewrite_archive(source: Path, target: Path, change: Callable[[str, bytes], bytes]) -> Path:
