@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -28,17 +29,12 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
         username = self.data.get("username", "")
         address = ratelimit.client_ip(self.request.META) if self.request else "unknown"
         if ratelimit.is_limited(address, username):
-            raise self.get_invalid_login_error_limited()
+            raise ValidationError(self.error_messages["rate_limited"], code="rate_limited")
         try:
             return super().clean()
-        except Exception:
+        except ValidationError:
             ratelimit.record_failure(address, username)
             raise
-
-    def get_invalid_login_error_limited(self):
-        from django.core.exceptions import ValidationError
-
-        return ValidationError(self.error_messages["rate_limited"], code="rate_limited")
 
 
 class LoginView(auth_views.LoginView):

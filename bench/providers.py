@@ -66,6 +66,7 @@ class ToneTTS:
         self.chunk_ms = chunk_ms
         self.fail = fail
         self.texts: list[str] = []
+        self.emotions: list[str | None] = []
         self._tone = _tone(sample_rate)
 
     async def synthesize(
@@ -74,6 +75,7 @@ class ToneTTS:
         if self.fail:
             raise ProviderError("tts_unavailable", "scripted TTS outage")
         self.texts.append(text)
+        self.emotions.append(emotion)
         total = int(self.sample_rate * 0.07 * max(1, len(text)))
         per_chunk = self.sample_rate * self.chunk_ms // 1000
         for start in range(0, total, per_chunk):

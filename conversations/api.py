@@ -15,12 +15,14 @@ from personas.models import Persona
 
 
 class RatingSummarySerializer(serializers.Serializer):
+    """A turn's or a conversation's rating; null when not rated."""
+
     score = serializers.IntegerField()
     comment = serializers.CharField()
 
 
 class TurnSerializer(serializers.ModelSerializer):
-    rating = serializers.SerializerMethodField()
+    rating = RatingSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Turn
@@ -44,10 +46,6 @@ class TurnSerializer(serializers.ModelSerializer):
             "rating",
         ]
 
-    def get_rating(self, turn: Turn) -> dict | None:
-        rating = getattr(turn, "rating", None)
-        return {"score": rating.score, "comment": rating.comment} if rating else None
-
 
 class ConversationSerializer(serializers.ModelSerializer):
     persona = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -63,14 +61,10 @@ class ConversationSerializer(serializers.ModelSerializer):
 
 class ConversationDetailSerializer(ConversationSerializer):
     turns = TurnSerializer(many=True, read_only=True)
-    rating = serializers.SerializerMethodField()
+    rating = RatingSummarySerializer(read_only=True, allow_null=True)
 
     class Meta(ConversationSerializer.Meta):
         fields = [*ConversationSerializer.Meta.fields, "turns", "rating"]
-
-    def get_rating(self, conversation: Conversation) -> dict | None:
-        rating = getattr(conversation, "rating", None)
-        return {"score": rating.score, "comment": rating.comment} if rating else None
 
 
 class ConversationCreateSerializer(serializers.Serializer):

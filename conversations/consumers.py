@@ -163,7 +163,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
                 ),
                 llm=LlmInfo(offline=providers.llm.offline, model=persona.llm_model or settings.LLM_MODEL),
                 stt=SttInfo(available=providers.stt_available, message=providers.stt_message),
-                tts=TtsInfo(backend=providers.tts_backend, sample_rate=providers.tts_sample_rate),
+                tts=TtsInfo(backend=providers.tts_backend),
                 resumed=self.resumed,
             )
         )

@@ -116,5 +116,4 @@ def providers_for(tts_backend: str) -> Providers:
         stt_available=stt_available,
         stt_message=stt_message,
         tts_backend=backend,
-        tts_sample_rate=None,
     )

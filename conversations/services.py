@@ -53,7 +53,10 @@ def save_turn(
             # Another writer took this index (e.g. two sockets on one conversation).
             index = None
             continue
-        Conversation.objects.filter(pk=conversation_id, title="").update(title=text[:60] if role == "user" else "")
-        Conversation.objects.filter(pk=conversation_id).update(updated_at=timezone.now())
+        conversation = Conversation.objects.filter(pk=conversation_id)
+        if role == Turn.Role.USER:
+            # An untitled conversation is named after the first thing the user said.
+            conversation.filter(title="").update(title=text[:60])
+        conversation.update(updated_at=timezone.now())
         return turn
     raise IntegrityError(f"Could not allocate a turn index in conversation {conversation_id}")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from conversations.history import search_conversations, start_conversation
 from conversations.models import Conversation
+from conversations.services import end_conversation
 from feedback.forms import RatingForm
 from personas.api import avatar_info
 from personas.models import Persona
@@ -83,8 +84,6 @@ def transcript(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @require_POST
 def end(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """Mark a conversation as finished."""
-    from conversations.services import end_conversation
-
     conversation = _own_conversation(request, conversation_id)
     end_conversation(conversation)
     messages.success(request, "Conversation ended.")

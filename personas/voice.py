@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.pipeline.interfaces import ReferenceClip, VoiceSettings
 from conversations.pipeline.ports import PersonaSpec
+from personas.api import avatar_info
 from personas.models import Persona
 
 
@@ -38,5 +39,5 @@ def persona_spec(persona: Persona) -> PersonaSpec:
         greeting=persona.greeting,
         voice=voice_settings(persona),
         avatar_style=persona.avatar_style,
-        vrm_url=persona.avatar_vrm.url if persona.avatar_vrm else None,
+        vrm_url=avatar_info(persona)["vrm_url"],
     )

@@ -57,7 +57,6 @@ class Providers:
     stt_available: bool = False
     stt_message: str | None = None
     tts_backend: str = "none"
-    tts_sample_rate: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,27 +320,24 @@ class VoiceSession:
         splitter = SentenceSplitter(
             self.config.first_chunk_min_chars, self.config.max_chunk_chars, self.persona.language
         )
-        first_emotion_seen = False
         async for delta in deltas:
             for item in parser.feed(delta):
-                first_emotion_seen = await self._route(reply, item, splitter, sentences, first_emotion_seen)
+                await self._route(reply, item, splitter, sentences)
         for item in parser.flush():
-            first_emotion_seen = await self._route(reply, item, splitter, sentences, first_emotion_seen)
+            await self._route(reply, item, splitter, sentences)
         for sentence in splitter.flush():
             await sentences.put(sentence)
 
-    async def _route(self, reply, item, splitter, sentences, first_emotion_seen: bool) -> bool:
+    async def _route(self, reply: ReplyTurn, item, splitter: SentenceSplitter, sentences: asyncio.Queue) -> None:
         if isinstance(item, EmotionChange):
-            if not first_emotion_seen and not reply.text:
+            if not reply.text:  # the turn's emotion is the one it opens with
                 reply.emotion = item.emotion
             await sentences.put(item)
-            return True
-        if item.text:
+        elif item.text:
             reply.text += item.text
             await self.sink.send_event(ReplyDeltaEvent(turn=reply.number, text=item.text))
             for sentence in splitter.feed(item.text):
                 await sentences.put(sentence)
-        return first_emotion_seen
 
     async def _await_playback(self, reply: ReplyTurn) -> None:
         """Wait until the client has played the reply (reported or estimated)."""

@@ -69,15 +69,17 @@ class Speaker:
 
     async def speak(self, turn: ReplyTurn, queue: asyncio.Queue) -> None:
         """Consume sentences (and emotion changes) until END_OF_REPLY."""
-        pending_expression: str | None = turn.emotion
+        emotion = turn.emotion
+        pending_expression: str | None = emotion
         while (item := await queue.get()) is not END_OF_REPLY:
             if isinstance(item, EmotionChange):
-                pending_expression = item.emotion
+                # A later tag changes both the face and the voice preset from the next sentence.
+                emotion = pending_expression = item.emotion
                 continue
             if self.failed or turn.cancelled:
                 turn.segments.append(SpokenSegment(item, turn.samples_sent, turn.samples_sent))
                 continue
-            pending_expression = await self._speak_sentence(turn, item, pending_expression)
+            pending_expression = await self._speak_sentence(turn, item, emotion, pending_expression)
         if turn.samples_sent and not turn.cancelled:
             await self._send_end_of_audio(turn)
 
@@ -90,20 +92,21 @@ class Speaker:
         await self.sink.send_audio(encode_audio_chunk(header, b""))
         turn.next_seq += 1
 
-    async def _speak_sentence(self, turn: ReplyTurn, sentence: str, expression: str | None) -> str | None:
+    async def _speak_sentence(self, turn: ReplyTurn, sentence: str, emotion: str, expression: str | None) -> str | None:
+        """Speak one sentence; returns the expression still waiting for a chunk to carry it."""
         start_sample = turn.samples_sent
         cursor = TextCursor(sentence, self.voice.speed)
         speakable = normalize_for_speech(sentence, self.language)
         if turn.clock.tts_started is None:
             turn.clock.tts_started = time.monotonic()
         try:
-            async for chunk in self.tts.synthesize(speakable, voice=self.voice, emotion=turn.emotion):
+            async for chunk in self.tts.synthesize(speakable, voice=self.voice, emotion=emotion):
                 if turn.cancelled:
                     return expression
                 if turn.clock.tts_first_audio is None:
                     turn.clock.tts_first_audio = time.monotonic()
-                await self._send_chunk(turn, chunk, cursor, expression)
-                expression = None
+                if await self._send_chunk(turn, chunk, cursor, expression):
+                    expression = None
         except ProviderError as error:
             self.failed = True
             log.warning("TTS failed, continuing as text only: %s", error.message)
@@ -113,7 +116,8 @@ class Speaker:
 
     async def _send_chunk(
         self, turn: ReplyTurn, chunk: SynthesizedAudio, cursor: TextCursor, expression: str | None
-    ) -> None:
+    ) -> bool:
+        """Send one chunk with its cues; False when nothing was sent (empty or cancelled)."""
         pcm, rate = chunk.pcm, chunk.sample_rate
         if turn.sample_rate is None:
             turn.sample_rate = rate
@@ -122,10 +126,10 @@ class Speaker:
             pcm, rate = resample_pcm(pcm, rate, turn.sample_rate), turn.sample_rate
         samples = len(pcm) // 2
         if samples == 0:
-            return
+            return False
         await self._keep_pace(turn)
         if turn.cancelled:
-            return
+            return False
         seq = turn.next_seq
         cues = self._cues(chunk, pcm, rate, samples, cursor)
         if expression:
@@ -142,12 +146,13 @@ class Speaker:
         )
         header = AudioChunkHeader(turn=turn.number, seq=seq, sample_rate=rate, first_sample=turn.samples_sent)
         if turn.cancelled:
-            return
+            return False
         await self.sink.send_audio(encode_audio_chunk(header, pcm))
         if turn.clock.first_audio_sent is None:
             turn.clock.first_audio_sent = time.monotonic()
         turn.samples_sent += samples
         turn.next_seq += 1
+        return True
 
     async def _keep_pace(self, turn: ReplyTurn) -> None:
         if turn.clock.first_audio_sent is None:

@@ -202,3 +202,15 @@ async def test_closing_while_transcribing_still_saves_what_the_user_said():
     assert sink.of_type("vad")[-1].state == "end"
     await session.close()  # the socket drops before the transcript is ready
     assert [(t.role, t.text) for t in store.turns] == [("user", "마지막 한마디")]
+
+
+async def test_a_later_emotion_tag_changes_face_and_voice_from_its_sentence():
+    tts = ToneTTS()
+    reply = "[joy] 오늘 정말 좋아요, 날씨가 맑아요. [sad] 그런데 내일은 비가 온대요."
+    session, sink, store = make_session(providers(llm=ScriptedLLM(reply), tts=tts))
+    await session.push_text("날씨 어때?")
+    end = await wait_for(sink, "turn.end")
+    assert end.emotion == "joy" and "[sad]" not in end.text
+    assert [e.emotion for e in sink.of_type("expression")] == ["joy", "sad"]
+    assert tts.emotions[0] == "joy" and tts.emotions[-1] == "sad"
+    await session.close()
