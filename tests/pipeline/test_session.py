@@ -213,4 +213,5 @@ async def test_a_later_emotion_tag_changes_face_and_voice_from_its_sentence():
     assert end.emotion == "joy" and "[sad]" not in end.text
     assert [e.emotion for e in sink.of_type("expression")] == ["joy", "sad"]
     assert tts.emotions[0] == "joy" and tts.emotions[-1] == "sad"
+    assert store.turns[-1].emotion == "joy"
     await session.close()
